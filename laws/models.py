@@ -1,0 +1,267 @@
+"""The national layer: laws, their provisions, the topic/indicator vocabulary, and findings.
+
+Points at the international layer (`treaties`), never the reverse.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crin_legal.publication import PublicationStatus, PublishableQuerySet
+from treaties.models import State, TreatyProvision
+
+
+class LawKind(models.TextChoices):
+    CONSTITUTION = "constitution", _("Constitution")
+    CODE = "code", _("Code")
+    ACT = "act", _("Act")
+    DECREE = "decree", _("Decree")
+    REGULATION = "regulation", _("Regulation")
+
+
+class LawStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    AMENDED = "amended", _("In force, amended")
+    REPEALED = "repealed", _("Repealed")
+
+
+class Law(models.Model):
+    """A legal instrument of one state."""
+
+    state = models.ForeignKey(
+        State,
+        # States are reference data: a state with laws cannot be deleted.
+        on_delete=models.PROTECT,
+        related_name="laws",
+    )
+    title = models.CharField(_("title (English)"), max_length=400)
+    title_original = models.CharField(_("title (original language)"), max_length=400, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("ISO 639-1 code of the original")
+    )
+    kind = models.CharField(max_length=12, choices=LawKind.choices)
+    citation = models.CharField(max_length=300)
+    year_enacted = models.PositiveSmallIntegerField(null=True, blank=True)
+    date_adopted = models.DateField(null=True, blank=True)
+    date_in_force = models.DateField(null=True, blank=True)
+    date_repealed = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=LawStatus.choices, default=LawStatus.IN_FORCE)
+    source_url = models.URLField(_("official source"), max_length=500, blank=True)
+    full_text = models.TextField(blank=True)
+    amends = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="amended_by"
+    )
+    verified = models.BooleanField(default=False)
+    verification_source = models.TextField(blank=True)
+    publication_status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state__name", "year_enacted", "title"]
+        verbose_name = _("law")
+        verbose_name_plural = _("laws")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "citation"], name="laws_law_unique_state_citation"),
+            models.CheckConstraint(condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=LawStatus.values), name="laws_law_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_status__in=PublicationStatus.values),
+                name="laws_law_publication_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_repealed__isnull=True)
+                | Q(date_in_force__isnull=True)
+                | Q(date_repealed__gte=models.F("date_in_force")),
+                name="laws_law_repealed_not_before_in_force",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "publication_status"], name="laws_law_state_pub")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LawProvision(models.Model):
+    """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
+
+    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
+    label = models.CharField(max_length=120)
+    heading = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True, help_text=_("Our paraphrase, not statute text"))
+    text = models.TextField(blank=True, help_text=_("Statute text, where held"))
+    order = models.PositiveIntegerField(default=0)
+    in_force_from = models.DateField(null=True, blank=True)
+    in_force_to = models.DateField(null=True, blank=True)
+    max_penalty_years = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    indicators = models.ManyToManyField("Indicator", blank=True, related_name="provisions")
+    verified = models.BooleanField(default=False)
+    verification_source = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["law", "order", "id"]
+        verbose_name = _("law provision")
+        verbose_name_plural = _("law provisions")
+        constraints = [
+            models.UniqueConstraint(fields=["law", "label"], name="laws_provision_unique_law_label"),
+            models.CheckConstraint(
+                condition=Q(in_force_to__isnull=True)
+                | Q(in_force_from__isnull=True)
+                | Q(in_force_to__gte=models.F("in_force_from")),
+                name="laws_provision_in_force_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.law.citation}, {self.label}" if self.law_id else self.label
+
+
+class Topic(models.Model):
+    """A subject of the database (child sexual abuse material, corporal punishment, ...)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """One question asked of every state within a topic (`simple_possession`)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="indicators")
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    question = models.CharField(max_length=400, blank=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    treaty_provisions = models.ManyToManyField(
+        TreatyProvision, through="IndicatorBasis", blank=True, related_name="indicators"
+    )
+
+    class Meta:
+        ordering = ["topic__order", "order", "slug"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BasisKind(models.TextChoices):
+    REQUIRES = "requires", _("Requires")
+    RECOMMENDS = "recommends", _("Recommends")
+    DEFINES = "defines", _("Defines")
+
+
+class IndicatorBasis(models.Model):
+    """Which treaty provision requires (or recommends, or defines) what an indicator asks."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="bases")
+    provision = models.ForeignKey(TreatyProvision, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=BasisKind.choices, default=BasisKind.REQUIRES)
+    note = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "provision"]
+        verbose_name = _("treaty basis")
+        verbose_name_plural = _("treaty bases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "provision"], name="laws_indicatorbasis_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=BasisKind.values), name="laws_indicatorbasis_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision} {self.kind} {self.indicator}"
+
+
+class FindingStatus(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTIAL = "partial", _("Partial")
+    NO = "no", _("No")
+
+
+# Not stored: the answer for a state and indicator without a finding.
+NOT_ASSESSED = "not_assessed"
+
+
+class Finding(models.Model):
+    """One state and one indicator: the answer, with its evidence."""
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="findings")
+    status = models.CharField(max_length=8, choices=FindingStatus.choices)
+    evidence = models.ManyToManyField(LawProvision, blank=True, related_name="findings")
+    evidence_citation = models.CharField(
+        max_length=500, blank=True, help_text=_("Pinpoint citation as a lawyer writes it")
+    )
+    note = models.TextField(
+        _("explanation"), blank=True, help_text=_("Required for 'no': what was reviewed")
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(default=False)
+    verification_source = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    publication_status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state__name", "indicator__order"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "indicator"], name="laws_finding_unique_state_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FindingStatus.values), name="laws_finding_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FindingStatus.NO) | ~Q(note=""),
+                name="laws_finding_no_has_explanation",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_status__in=PublicationStatus.values),
+                name="laws_finding_publication_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="laws_finding_effective_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "status"], name="laws_finding_indicator_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} – {self.indicator}: {self.status}"

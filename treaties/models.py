@@ -1,0 +1,348 @@
+"""The international layer: states, treaties, their provisions, and who is bound.
+
+Nothing here knows about national law (the `laws` app points at this one, never the reverse).
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crin_legal.publication import PublicationStatus, PublishableQuerySet
+
+
+class Region(models.Model):
+    """A UN M49 region (`parent` is null: Africa, Americas, ...) or sub-region (Western Europe)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        # A region with sub-regions is reference data: never delete it from under them.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subregions",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_subregion(self) -> bool:
+        return self.parent_id is not None
+
+
+class UNStatus(models.TextChoices):
+    MEMBER = "member", _("UN member state")
+    OBSERVER = "observer", _("Non-member observer state")
+    OTHER = "other", _("Other")
+
+
+class StateQuerySet(models.QuerySet):
+    def in_region(self, region: "Region"):
+        if region.is_subregion:
+            return self.filter(subregion=region)
+        return self.filter(region=region)
+
+
+class State(models.Model):
+    """A state (country) that can take treaty actions and make law. Keyed by ISO 3166-1 alpha-2."""
+
+    iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
+    m49 = models.CharField(_("M49 / ISO numeric code"), max_length=3, unique=True)
+    name = models.CharField(max_length=150)
+    official_name = models.CharField(max_length=200, blank=True)
+    untc_name = models.CharField(
+        _("name in the UN Treaty Collection"), max_length=150, blank=True, help_text=_("UN spelling")
+    )
+    region = models.ForeignKey(
+        Region,
+        # Regions are reference data.
+        on_delete=models.PROTECT,
+        related_name="states",
+        limit_choices_to={"parent__isnull": True},
+    )
+    subregion = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="substates",
+        limit_choices_to={"parent__isnull": False},
+    )
+    un_status = models.CharField(max_length=10, choices=UNStatus.choices, default=UNStatus.OTHER)
+    source = models.CharField(max_length=300, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+
+    objects = StateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(un_status__in=UNStatus.values), name="treaties_state_un_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="treaties_state_iso2_upper"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Treaty(models.Model):
+    code = models.SlugField(max_length=20, unique=True, help_text=_("Short code: crc, opsc, ..."))
+    short_title = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    untc_reference = models.CharField(_("UNTC (MTDSG) reference"), max_length=20, blank=True)
+    adopted = models.DateField(null=True, blank=True)
+    adoption_place = models.CharField(max_length=100, blank=True)
+    entry_into_force = models.DateField(null=True, blank=True)
+    official_text = models.CharField(_("official text citation"), max_length=200, blank=True)
+    official_text_url = models.URLField(max_length=500, blank=True)
+    untc_url = models.URLField(_("UNTC status page"), max_length=500, blank=True)
+    status_as_of = models.DateField(
+        _("participation as of"), null=True, blank=True, help_text=_("Date of the imported status page")
+    )
+    status_source = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("treaty")
+        verbose_name_plural = _("treaties")
+
+    def __str__(self) -> str:
+        return self.short_title or self.code
+
+
+class TreatyProvision(models.Model):
+    """An article, paragraph or sub-paragraph of a treaty (`opsc-art-3-1-c`)."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="provisions")
+    slug = models.SlugField(max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    label = models.CharField(max_length=60)
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["treaty__order", "order", "slug"]
+        verbose_name = _("treaty provision")
+        verbose_name_plural = _("treaty provisions")
+
+    def __str__(self) -> str:
+        return f"{self.treaty.short_title} {self.label}" if self.treaty_id else self.label
+
+
+class ConsentType(models.TextChoices):
+    RATIFICATION = "ratification", _("Ratification")
+    ACCESSION = "accession", _("Accession")
+    SUCCESSION = "succession", _("Succession")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    APPROVAL = "approval", _("Approval")
+
+
+class ParticipationStatus(models.TextChoices):
+    PARTY = "party", _("Party")
+    SIGNATORY = "signatory", _("Signatory")
+    NO_ACTION = "no_action", _("No action")
+
+
+class ParticipationQuerySet(PublishableQuerySet):
+    def for_treaty(self, treaty: "Treaty | str"):
+        if isinstance(treaty, Treaty):
+            return self.filter(treaty=treaty)
+        return self.filter(treaty__code=treaty)
+
+    def parties(self, as_of: datetime.date | None = None):
+        """Bound as of a date: consent deposited on or before it and not withdrawn by then."""
+        qs = self.filter(consent_date__isnull=False)
+        if as_of is not None:
+            qs = qs.filter(consent_date__lte=as_of).exclude(withdrawal_date__lte=as_of)
+        else:
+            qs = qs.filter(withdrawal_date__isnull=True)
+        return qs
+
+    def signatories(self, as_of: datetime.date | None = None):
+        """Signed, and not (yet) a party, as of a date."""
+        qs = self.filter(signature_date__isnull=False)
+        if as_of is not None:
+            return qs.filter(signature_date__lte=as_of).filter(
+                Q(consent_date__isnull=True) | Q(consent_date__gt=as_of)
+            )
+        return qs.filter(consent_date__isnull=True)
+
+
+class Participation(models.Model):
+    """One state and one treaty: what the depositary records say it did."""
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations")
+    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="participations")
+    signature_date = models.DateField(null=True, blank=True)
+    consent_date = models.DateField(
+        _("consent to be bound"), null=True, blank=True, help_text=_("Date of deposit (UNTC)")
+    )
+    consent_type = models.CharField(max_length=12, choices=ConsentType.choices, blank=True)
+    withdrawal_date = models.DateField(_("denunciation / withdrawal"), null=True, blank=True)
+    end_notes = models.ManyToManyField("EndNote", blank=True, related_name="participations")
+    source_url = models.URLField(max_length=500, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    publication_status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treaty__order", "state__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "treaty"], name="treaties_participation_unique_state_treaty"
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_date__isnull=True)
+                | Q(consent_date__isnull=True)
+                | Q(consent_date__gte=models.F("signature_date")),
+                name="treaties_participation_consent_not_before_signature",
+            ),
+            models.CheckConstraint(
+                condition=(Q(consent_date__isnull=True) & Q(consent_type=""))
+                | (Q(consent_date__isnull=False) & Q(consent_type__in=ConsentType.values)),
+                name="treaties_participation_consent_type_with_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_date__isnull=False) | Q(consent_date__isnull=False),
+                name="treaties_participation_has_an_action",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_status__in=PublicationStatus.values),
+                name="treaties_participation_publication_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["treaty", "consent_date"], name="treaties_part_treaty_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} – {self.treaty}"
+
+    def status(self, as_of: datetime.date | None = None) -> str:
+        day = as_of or datetime.date.max
+        if self.consent_date and self.consent_date <= day and not (
+            self.withdrawal_date and self.withdrawal_date <= day
+        ):
+            return ParticipationStatus.PARTY
+        if self.signature_date and self.signature_date <= day:
+            return ParticipationStatus.SIGNATORY
+        return ParticipationStatus.NO_ACTION
+
+
+class ReservationKind(models.TextChoices):
+    DECLARATION = "declaration", _("Declaration")
+    RESERVATION = "reservation", _("Reservation")
+    DECLARATION_AND_RESERVATION = "declaration_and_reservation", _("Declaration and reservation")
+    OTHER = "other", _("Other communication")
+
+
+class Reservation(models.Model):
+    """A declaration or reservation a state deposited, as the UNTC page gives it."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="reservations"
+    )
+    kind = models.CharField(max_length=30, choices=ReservationKind.choices)
+    heading = models.CharField(
+        max_length=300, blank=True, help_text=_('As deposited, e.g. "Declaration made upon signature:"')
+    )
+    text = models.TextField()
+    date = models.DateField(null=True, blank=True)
+    withdrawn_date = models.DateField(null=True, blank=True)
+    treaty_provisions = models.ManyToManyField(
+        TreatyProvision, blank=True, related_name="reservations"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["participation", "order"]
+        verbose_name = _("declaration or reservation")
+        verbose_name_plural = _("declarations and reservations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReservationKind.values), name="treaties_reservation_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["participation", "order"], name="treaties_reservation_unique_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.participation}"
+
+
+class Objection(models.Model):
+    """An objection one state made to another state's reservation or declaration."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="objections")
+    objecting_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="objections_made"
+    )
+    reserving_state = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections_received",
+        help_text=_("Whose reservation is objected to, where the text names one state"),
+    )
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    date = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["treaty", "objecting_state__name", "order"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treaty", "objecting_state", "order"], name="treaties_objection_unique_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objecting_state} objects ({self.treaty})"
+
+
+class EndNote(models.Model):
+    """A numbered UNTC end note (territorial application, name changes, successions...)."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="end_notes")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["treaty", "number"]
+        verbose_name = _("end note")
+        verbose_name_plural = _("end notes")
+        constraints = [
+            models.UniqueConstraint(fields=["treaty", "number"], name="treaties_endnote_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treaty.code} note {self.number}"
