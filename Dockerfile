@@ -1,0 +1,9 @@
+FROM python:3.13-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DJANGO_SETTINGS_MODULE=crin_legal.settings python manage.py collectstatic --no-input
+EXPOSE 8000
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "crin_legal.wsgi:application"]

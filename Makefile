@@ -1,0 +1,56 @@
+# One entry point. The README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found (Django 6 needs it); override with `make PYTHON=/path/to/python3`.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.14*/bin/python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+
+.PHONY: help setup run test lint format check-migrations seed
+
+help:
+	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test   run the whole test suite"
+	@echo "make setup  virtualenv, dependencies, migrations, real data (idempotent)"
+	@echo "make lint   ruff and the migrations check"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MAKE) --no-print-directory seed
+
+# The real data, in dependency order; every step is idempotent and prints its counts.
+seed:
+	$(MANAGE) load_real_data
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+check-migrations: $(VENV)/.installed
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
