@@ -1,0 +1,508 @@
+"""Import the starter set of national law (data/laws/: laws.csv, provisions.csv, findings.csv).
+
+Read data/laws/README.md and SOURCES.md for the meaning of the columns. In short:
+
+- laws.csv, key (country_iso2, citation) → Law. ``instrument_type`` is the Law kind.
+- provisions.csv, key (country_iso2, law_citation, label) → LawProvision. ``conduct`` lists the
+  indicator slugs the provision bears on (``;``-separated); ``order`` is the row's position
+  among its law's rows.
+- findings.csv, key (country_iso2, indicator) → Finding, written through
+  ``laws.services.finding_save`` so the finding rules hold. ``evidence`` is the pinpoint citation
+  as a lawyer writes it; ``evidence_provisions`` lists the provision rows it rests on, as
+  ``<law_citation> :: <label>`` separated by `` | ``.
+
+Everything is validated before anything is written; every problem is reported with its file and
+line, and then nothing is written (one transaction). A second run writes nothing and reports every
+row unchanged.
+
+Choices, so that the imported data claim no more than the files do:
+
+- Everything is published: the rows were verified (``verified``) against the sources named in
+  ``verification_source``, which is kept verbatim, "(secondary)" markers included.
+- findings.csv has no source column; a finding's ``verification_source`` is composed from its
+  evidence provisions' own sources, so the API can show what the answer rests on.
+- ``effective_from`` is left empty. The only dates in the files are whole instruments' dates in
+  force (StGB 1872, Code pénal 1994), which say nothing about when a given provision began to
+  criminalise a conduct (Japan's simple-possession offence dates from 2014, its Act from 1999).
+- Fields the files do not hold (effective dates, reviewers, full texts, amendment links) are left
+  as editors set them. Rows missing from the files are not deleted.
+"""
+
+import csv
+import datetime
+import decimal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from crin_legal.importing import ImportCounts, upsert
+from crin_legal.publication import PublicationStatus
+from treaties.models import State
+
+from ..models import Finding, FindingStatus, Indicator, Law, LawKind, LawProvision, LawStatus
+from ..services import finding_save
+from .errors import DataFileError
+
+LAW_COLUMNS = (
+    "country_iso2",
+    "title",
+    "title_original",
+    "language",
+    "instrument_type",
+    "citation",
+    "year_enacted",
+    "date_in_force",
+    "status",
+    "source_url",
+    "verified",
+    "verification_source",
+)
+PROVISION_COLUMNS = (
+    "country_iso2",
+    "law_citation",
+    "label",
+    "heading",
+    "summary",
+    "conduct",
+    "max_penalty_years",
+    "verified",
+    "verification_source",
+)
+FINDING_COLUMNS = (
+    "country_iso2",
+    "indicator",
+    "status",
+    "evidence",
+    "note",
+    "verified",
+    "evidence_provisions",
+)
+EVIDENCE_SEPARATOR = " | "
+REFERENCE_SEPARATOR = " :: "
+BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
+
+
+@dataclass
+class LawRow:
+    line: int
+    iso2: str
+    citation: str
+    values: dict
+
+
+@dataclass
+class ProvisionRow:
+    line: int
+    iso2: str
+    law_citation: str
+    label: str
+    values: dict
+    indicators: list[str]
+
+
+@dataclass
+class FindingRow:
+    line: int
+    iso2: str
+    indicator: str
+    status: str
+    note: str
+    values: dict
+    evidence: list[tuple[str, str]]  # (law_citation, label)
+
+
+@dataclass
+class StarterSet:
+    laws: list[LawRow] = field(default_factory=list)
+    provisions: list[ProvisionRow] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+
+
+class _Reader:
+    """Reads one CSV file, collecting problems as "file, line N: message"."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...], errors: list[str]):
+        self.path = path
+        self.name = path.name
+        self.columns = columns
+        self.errors = errors
+
+    def rows(self):
+        try:
+            handle = self.path.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            self.errors.append(f"{self.path}: file not found.")
+            return
+        with handle:
+            reader = csv.DictReader(handle, strict=True)
+            header = reader.fieldnames or []
+            missing = [c for c in self.columns if c not in header]
+            if missing:
+                self.errors.append(f"{self.name}, line 1: missing column(s): {', '.join(missing)}.")
+                return
+            start = reader.line_num + 1
+            try:
+                for row in reader:
+                    line, start = start, reader.line_num + 1
+                    if None in row or any(v is None for v in row.values()):
+                        self.errors.append(
+                            f"{self.name}, line {line}: expected {len(header)} fields, "
+                            "found a different number."
+                        )
+                        continue
+                    yield line, {k: (v or "").strip() for k, v in row.items()}
+            except csv.Error as exc:
+                self.errors.append(f"{self.name}, line {reader.line_num}: {exc}.")
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(f"{self.name}, line {line}: {message}")
+
+    def required(self, line: int, row: dict, column: str, max_length: int | None = None) -> str:
+        value = row[column]
+        if not value:
+            self.error(line, f"'{column}' is empty.")
+        return self.text(line, row, column, max_length) if value else ""
+
+    def text(self, line: int, row: dict, column: str, max_length: int | None = None) -> str:
+        value = row[column]
+        if max_length is not None and len(value) > max_length:
+            self.error(line, f"'{column}' is {len(value)} characters long (at most {max_length}).")
+        return value
+
+    def choice(self, line: int, row: dict, column: str, choices: list[str]) -> str:
+        value = row[column]
+        if value not in choices:
+            self.error(line, f"'{column}' is {value!r}; expected one of {', '.join(choices)}.")
+        return value
+
+    def boolean(self, line: int, row: dict, column: str) -> bool:
+        value = row[column].lower()
+        if value not in BOOLEANS:
+            self.error(line, f"'{column}' is {row[column]!r}; expected yes or no.")
+            return False
+        return BOOLEANS[value]
+
+    def date(self, line: int, row: dict, column: str) -> datetime.date | None:
+        value = row[column]
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(line, f"'{column}' is {value!r}, not a date (YYYY-MM-DD).")
+            return None
+
+    def year(self, line: int, row: dict, column: str) -> int | None:
+        value = row[column]
+        if not value:
+            return None
+        if not (value.isdigit() and 1000 <= int(value) <= datetime.date.today().year + 1):
+            self.error(line, f"'{column}' is {value!r}, not a year.")
+            return None
+        return int(value)
+
+    def years(self, line: int, row: dict, column: str) -> decimal.Decimal | None:
+        value = row[column]
+        if not value:
+            return None
+        try:
+            number = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or not 0 < number < 1000:
+            self.error(line, f"'{column}' is {value!r}, not a number of years (e.g. 10 or 2.5).")
+            return None
+        if number.as_tuple().exponent < -2:
+            self.error(line, f"'{column}' is {value!r}: at most two decimal places.")
+            return None
+        return number
+
+    def state(self, line: int, row: dict, states: dict[str, State]) -> str:
+        iso2 = row["country_iso2"]
+        if iso2 not in states:
+            self.error(line, f"unknown country {iso2!r} (an ISO 3166-1 alpha-2 code, upper case).")
+        return iso2
+
+
+def _laws(directory: Path, states: dict[str, State], errors: list[str]) -> list[LawRow]:
+    reader = _Reader(directory / "laws.csv", LAW_COLUMNS, errors)
+    url = URLValidator()
+    rows: list[LawRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in reader.rows():
+        iso2 = reader.state(line, row, states)
+        citation = reader.required(line, row, "citation", max_length=300)
+        source_url = reader.text(line, row, "source_url", max_length=500)
+        if source_url:
+            try:
+                url(source_url)
+            except ValidationError:
+                reader.error(line, f"'source_url' is {source_url!r}, not a URL.")
+        language = reader.text(line, row, "language", max_length=8)
+        values = {
+            "title": reader.required(line, row, "title", max_length=400),
+            "title_original": reader.text(line, row, "title_original", max_length=400),
+            "language": language,
+            "kind": reader.choice(line, row, "instrument_type", LawKind.values),
+            "year_enacted": reader.year(line, row, "year_enacted"),
+            "date_in_force": reader.date(line, row, "date_in_force"),
+            "status": reader.choice(line, row, "status", LawStatus.values),
+            "source_url": source_url,
+            "verified": reader.boolean(line, row, "verified"),
+            "verification_source": reader.text(line, row, "verification_source"),
+            "publication_status": PublicationStatus.PUBLISHED,
+        }
+        key = (iso2, citation)
+        if key in seen:
+            reader.error(line, f"duplicate law {iso2} {citation!r} (first on line {seen[key]}).")
+        seen[key] = line
+        rows.append(LawRow(line=line, iso2=iso2, citation=citation, values=values))
+    return rows
+
+
+def _provisions(
+    directory: Path,
+    states: dict[str, State],
+    indicators: set[str],
+    laws: set[tuple[str, str]],
+    errors: list[str],
+) -> list[ProvisionRow]:
+    reader = _Reader(directory / "provisions.csv", PROVISION_COLUMNS, errors)
+    rows: list[ProvisionRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    order: dict[tuple[str, str], int] = {}
+    for line, row in reader.rows():
+        iso2 = reader.state(line, row, states)
+        law_citation = reader.required(line, row, "law_citation")
+        label = reader.required(line, row, "label", max_length=120)
+        if iso2 in states and law_citation and (iso2, law_citation) not in laws:
+            reader.error(line, f"no law {law_citation!r} of {iso2} in laws.csv.")
+        conduct = [c.strip() for c in row["conduct"].split(";") if c.strip()]
+        for slug in conduct:
+            if slug not in indicators:
+                reader.error(line, f"unknown indicator {slug!r} in 'conduct'.")
+        if len(set(conduct)) != len(conduct):
+            reader.error(line, "an indicator is listed twice in 'conduct'.")
+        key = (iso2, law_citation, label)
+        if key in seen:
+            reader.error(
+                line,
+                f"duplicate provision {label!r} of {law_citation!r} (first on line {seen[key]}).",
+            )
+        seen[key] = line
+        position = order[(iso2, law_citation)] = order.get((iso2, law_citation), 0) + 1
+        values = {
+            "heading": reader.text(line, row, "heading", max_length=300),
+            "summary": reader.text(line, row, "summary"),
+            "order": position,
+            "max_penalty_years": reader.years(line, row, "max_penalty_years"),
+            "verified": reader.boolean(line, row, "verified"),
+            "verification_source": reader.text(line, row, "verification_source"),
+        }
+        rows.append(
+            ProvisionRow(
+                line=line,
+                iso2=iso2,
+                law_citation=law_citation,
+                label=label,
+                values=values,
+                indicators=conduct,
+            )
+        )
+    return rows
+
+
+def _evidence(value: str) -> list[tuple[str, str]] | None:
+    """Split `<law_citation> :: <label> | ...`; None if an item is malformed."""
+    references = []
+    for item in value.split(EVIDENCE_SEPARATOR):
+        law_citation, separator, label = item.partition(REFERENCE_SEPARATOR)
+        if not separator or not law_citation.strip() or not label.strip():
+            return None
+        references.append((law_citation.strip(), label.strip()))
+    return references
+
+
+def _findings(
+    directory: Path,
+    states: dict[str, State],
+    indicators: set[str],
+    provisions: set[tuple[str, str, str]],
+    errors: list[str],
+) -> list[FindingRow]:
+    reader = _Reader(directory / "findings.csv", FINDING_COLUMNS, errors)
+    rows: list[FindingRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in reader.rows():
+        iso2 = reader.state(line, row, states)
+        slug = row["indicator"]
+        if slug not in indicators:
+            reader.error(line, f"unknown indicator {slug!r} (load the topics first, or fix it).")
+        status = row["status"]
+        if status == "not_assessed":
+            reader.error(
+                line,
+                "status 'not_assessed' is not stored: leave the row out and the indicator stays "
+                "not assessed.",
+            )
+        else:
+            reader.choice(line, row, "status", FindingStatus.values)
+        note = reader.text(line, row, "note")
+        evidence: list[tuple[str, str]] = []
+        if row["evidence_provisions"]:
+            parsed = _evidence(row["evidence_provisions"])
+            if parsed is None:
+                reader.error(
+                    line,
+                    "'evidence_provisions' must list '<law_citation> :: <label>' items "
+                    f"separated by '{EVIDENCE_SEPARATOR.strip()}'.",
+                )
+            else:
+                for law_citation, label in parsed:
+                    if iso2 in states and (iso2, law_citation, label) not in provisions:
+                        reader.error(
+                            line,
+                            f"evidence {law_citation} :: {label} does not resolve to a row of "
+                            f"provisions.csv for {iso2}.",
+                        )
+                evidence = parsed
+                if len(set(parsed)) != len(parsed):
+                    reader.error(line, "a provision is listed twice in 'evidence_provisions'.")
+        if status in (FindingStatus.YES, FindingStatus.PARTIAL) and not evidence:
+            reader.error(line, f"a '{status}' finding must cite at least one provision.")
+        if status == FindingStatus.NO and not note:
+            reader.error(line, "a 'no' finding must explain what was reviewed in 'note'.")
+        key = (iso2, slug)
+        if key in seen:
+            reader.error(line, f"duplicate finding {iso2} {slug!r} (first on line {seen[key]}).")
+        seen[key] = line
+        rows.append(
+            FindingRow(
+                line=line,
+                iso2=iso2,
+                indicator=slug,
+                status=status,
+                note=note,
+                values={
+                    "evidence_citation": reader.text(line, row, "evidence", max_length=500),
+                    "verified": reader.boolean(line, row, "verified"),
+                    "publication_status": PublicationStatus.PUBLISHED,
+                },
+                evidence=evidence,
+            )
+        )
+    return rows
+
+
+def read_starter_set(directory: Path) -> StarterSet:
+    """Parse and validate the three files against the reference data in the database.
+
+    Raises DataFileError listing every problem found, in every file.
+    """
+    directory = Path(directory)
+    errors: list[str] = []
+    states = {s.iso2: s for s in State.objects.all()}
+    indicators = set(Indicator.objects.values_list("slug", flat=True))
+    data = StarterSet()
+    data.laws = _laws(directory, states, errors)
+    data.provisions = _provisions(
+        directory, states, indicators, {(r.iso2, r.citation) for r in data.laws}, errors
+    )
+    data.findings = _findings(
+        directory,
+        states,
+        indicators,
+        {(r.iso2, r.law_citation, r.label) for r in data.provisions},
+        errors,
+    )
+    if errors:
+        raise DataFileError(errors)
+    return data
+
+
+def _finding_source(row: FindingRow, evidence: list[LawProvision]) -> str:
+    """findings.csv has no source column: say what the finding rests on, from its evidence."""
+    parts = [
+        f"{law_citation}, {label}: {provision.verification_source or 'no source recorded'}"
+        for (law_citation, label), provision in zip(row.evidence, evidence, strict=True)
+    ]
+    return "Rests on its evidence provisions, verified against: " + " | ".join(parts)
+
+
+@transaction.atomic
+def import_starter_set(directory: Path) -> ImportCounts:
+    """Validate, then upsert laws, provisions and findings. All or nothing; idempotent."""
+    data = read_starter_set(directory)
+    states = {s.iso2: s for s in State.objects.all()}
+    indicators = {i.slug: i for i in Indicator.objects.all()}
+    law_counts = ImportCounts(label="laws")
+    provision_counts = ImportCounts(label="provisions")
+    finding_counts = ImportCounts(label="findings")
+
+    laws: dict[tuple[str, str], Law] = {}
+    for row in data.laws:
+        law, outcome = upsert(
+            Law, {"state": states[row.iso2], "citation": row.citation}, row.values
+        )
+        laws[(row.iso2, row.citation)] = law
+        law_counts.add(outcome)
+
+    provisions: dict[tuple[str, str, str], LawProvision] = {}
+    for row in data.provisions:
+        law = laws[(row.iso2, row.law_citation)]
+        provision, outcome = upsert(LawProvision, {"law": law, "label": row.label}, row.values)
+        wanted = {indicators[slug].pk for slug in row.indicators}
+        if set(provision.indicators.values_list("pk", flat=True)) != wanted:
+            provision.indicators.set(wanted)
+            if outcome == "unchanged":
+                outcome = "updated"
+                provision.save(update_fields=["updated_at"])
+        provisions[(row.iso2, row.law_citation, row.label)] = provision
+        provision_counts.add(outcome)
+
+    existing = {
+        (f.state_id, f.indicator_id): f
+        for f in Finding.objects.prefetch_related("evidence").filter(
+            state__iso2__in={r.iso2 for r in data.findings}
+        )
+    }
+    errors: list[str] = []
+    for row in data.findings:
+        state, indicator = states[row.iso2], indicators[row.indicator]
+        evidence = [provisions[(row.iso2, c, label)] for c, label in row.evidence]
+        values = {**row.values, "verification_source": _finding_source(row, evidence)}
+        current = existing.get((state.pk, indicator.pk))
+        if current is not None and _same(current, row, values, evidence):
+            finding_counts.add("unchanged")
+            continue
+        try:
+            finding_save(
+                state=state,
+                indicator=indicator,
+                status=row.status,
+                evidence=evidence,
+                note=row.note,
+                **values,
+            )
+        except ValidationError as exc:
+            errors.extend(f"findings.csv, line {row.line}: {m}" for m in exc.messages)
+            continue
+        finding_counts.add("inserted" if current is None else "updated")
+    if errors:
+        # Raising inside the transaction rolls back everything written above.
+        raise DataFileError(errors)
+
+    return ImportCounts(
+        label=str(directory), children=[law_counts, provision_counts, finding_counts]
+    )
+
+
+def _same(finding: Finding, row: FindingRow, values: dict, evidence: list[LawProvision]) -> bool:
+    if finding.status != row.status or finding.note != row.note:
+        return False
+    if any(getattr(finding, name) != value for name, value in values.items()):
+        return False
+    return {p.pk for p in finding.evidence.all()} == {p.pk for p in evidence}
