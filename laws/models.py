@@ -130,6 +130,23 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # The explainer on the public topic page (successor of CRIN's "Forms of violence" pages).
+    # Formatted text (limited HTML); sanitised with nh3 when rendered.
+    definition = models.TextField(blank=True, help_text=_("Formatted text (limited HTML)"))
+    obligations = models.TextField(
+        _("the obligations"), blank=True, help_text=_("Formatted text (limited HTML)")
+    )
+    responsibility = models.TextField(
+        _("who is responsible"), blank=True, help_text=_("Formatted text (limited HTML)")
+    )
+    what_can_be_done = models.TextField(
+        _("what can be done"), blank=True, help_text=_("Formatted text (limited HTML)")
+    )
+    references = models.TextField(
+        _("further reading"),
+        blank=True,
+        help_text=_("Numbered references: formatted text (limited HTML), e.g. an <ol> list"),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
