@@ -1,0 +1,289 @@
+"""Admin for the national layer: laws with their provisions, the topic/indicator vocabulary, and
+findings.
+
+A finding's evidence is chosen by autocomplete among the provisions of the finding's own state
+(the page forwards the chosen state; see LawProvisionAdmin.get_search_results and
+static/laws/admin/finding_evidence.js), and the finding form applies the same rules as the
+importers (laws.forms.FindingAdminForm -> laws.services.validate_finding).
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from treaties.admin import FrozenChoicesMixin
+from treaties.models import TreatyProvision
+
+from .forms import FindingAdminForm
+from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Topic
+
+admin.site.site_header = _("CRIN Legal Database")
+admin.site.site_title = _("CRIN Legal Database admin")
+admin.site.index_title = _("Editing")
+
+
+class LawProvisionInline(FrozenChoicesMixin, admin.StackedInline):
+    model = LawProvision
+    fields = [
+        ("label", "order"),
+        "heading",
+        "summary",
+        "text",
+        "indicators",
+        ("in_force_from", "in_force_to", "max_penalty_years"),
+        ("verified", "verification_source"),
+    ]
+    filter_horizontal = ["indicators"]
+    # Indicators are a short vocabulary: read once for the page, not once per provision.
+    frozen_choice_fields = ("indicators",)
+    extra = 1
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("indicators")
+
+
+@admin.register(Law)
+class LawAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "state",
+        "kind",
+        "citation",
+        "year_enacted",
+        "status",
+        "publication_status",
+        "verified",
+        "provision_count",
+        "updated_at",
+    ]
+    list_filter = [
+        ("state__region", admin.RelatedOnlyFieldListFilter),
+        ("state__subregion", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "status",
+        "publication_status",
+        "verified",
+        ("provisions__indicators", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["state"]
+    search_fields = ["title", "title_original", "citation", "state__name", "=state__iso2"]
+    autocomplete_fields = ["state", "amends"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["state", "title", "title_original", "language", "kind", "citation"]}),
+        (
+            _("Dates and status"),
+            {
+                "fields": [
+                    "year_enacted",
+                    ("date_adopted", "date_in_force", "date_repealed"),
+                    "status",
+                    "amends",
+                ]
+            },
+        ),
+        (
+            _("Source and review"),
+            {
+                "fields": [
+                    "source_url",
+                    "verified",
+                    "verification_source",
+                    "publication_status",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+        (_("Full text"), {"fields": ["full_text"], "classes": ["collapse"]}),
+    ]
+    inlines = [LawProvisionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_provision_count=Count("provisions"))
+
+    @admin.display(description=_("provisions"), ordering="_provision_count")
+    def provision_count(self, obj):
+        return obj._provision_count
+
+
+@admin.register(LawProvision)
+class LawProvisionAdmin(admin.ModelAdmin):
+    list_display = [
+        "label",
+        "law",
+        "state",
+        "heading",
+        "in_force_from",
+        "in_force_to",
+        "verified",
+        "updated_at",
+    ]
+    list_filter = [
+        ("law__state__region", admin.RelatedOnlyFieldListFilter),
+        ("indicators", admin.RelatedOnlyFieldListFilter),
+        "law__kind",
+        "law__status",
+        "verified",
+    ]
+    list_select_related = ["law__state"]
+    search_fields = [
+        "label",
+        "heading",
+        "law__title",
+        "law__citation",
+        "law__state__name",
+        "=law__state__iso2",
+    ]
+    autocomplete_fields = ["law"]
+    filter_horizontal = ["indicators"]
+    readonly_fields = ["updated_at"]
+
+    def get_queryset(self, request):
+        # str() of a provision cites its law: autocomplete results and lists need it joined.
+        return super().get_queryset(request).select_related("law__state")
+
+    @admin.display(description=_("state"), ordering="law__state__name")
+    def state(self, obj):
+        return obj.law.state
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if _is_evidence_autocomplete(request):
+            state = request.GET.get("state", "").strip()
+            if state.isdigit():
+                queryset = queryset.filter(law__state_id=int(state))
+            elif state:
+                queryset = queryset.filter(law__state__iso2=state.upper())
+        return queryset, may_have_duplicates
+
+
+def _is_evidence_autocomplete(request) -> bool:
+    """Is this the admin autocomplete for a finding's evidence?"""
+    match = getattr(request, "resolver_match", None)
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("app_label") == Finding._meta.app_label
+        and request.GET.get("model_name") == Finding._meta.model_name
+        and request.GET.get("field_name") == "evidence"
+    )
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "indicator_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_indicator_count=Count("indicators"))
+
+    @admin.display(description=_("indicators"), ordering="_indicator_count")
+    def indicator_count(self, obj):
+        return obj._indicator_count
+
+
+class IndicatorBasisInline(FrozenChoicesMixin, admin.TabularInline):
+    model = IndicatorBasis
+    fields = ["provision", "kind", "note"]
+    frozen_choice_fields = ("provision",)
+    extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "provision":
+            kwargs["queryset"] = TreatyProvision.objects.select_related("treaty")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "topic", "order"]
+    list_filter = ["topic"]
+    list_select_related = ["topic"]
+    search_fields = ["slug", "name", "question"]
+    inlines = [IndicatorBasisInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    form = FindingAdminForm
+    list_display = [
+        "state",
+        "indicator",
+        "status",
+        "publication_status",
+        "verified",
+        "effective_from",
+        "effective_to",
+        "updated_at",
+    ]
+    list_filter = [
+        ("state__region", admin.RelatedOnlyFieldListFilter),
+        ("state__subregion", admin.RelatedOnlyFieldListFilter),
+        "indicator__topic",
+        "indicator",
+        "status",
+        "publication_status",
+        "verified",
+    ]
+    list_select_related = ["state", "indicator"]
+    search_fields = [
+        "state__name",
+        "=state__iso2",
+        "indicator__slug",
+        "indicator__name",
+        "evidence_citation",
+        "note",
+    ]
+    autocomplete_fields = ["state", "indicator", "evidence"]
+    readonly_fields = ["reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+    fieldsets = [
+        (None, {"fields": ["state", "indicator", "status"]}),
+        (
+            _("Evidence"),
+            {
+                "fields": ["evidence", "evidence_citation", "note"],
+                "description": _(
+                    "A 'yes' or 'partial' cites at least one provision of this state's law; "
+                    "the list offers the chosen state's provisions. A 'no' explains what was "
+                    "reviewed. Where nothing was reviewed, add no finding: the indicator then "
+                    "reads 'not assessed'."
+                ),
+            },
+        ),
+        (_("Period"), {"fields": [("effective_from", "effective_to")]}),
+        (
+            _("Review and publication"),
+            {
+                "fields": [
+                    "verified",
+                    "verification_source",
+                    ("reviewed_by", "reviewed_at"),
+                    "publication_status",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["admin/js/jquery.init.js", "laws/admin/finding_evidence.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("state", "indicator", "reviewed_by")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "evidence":
+            # The rules check each provision's state; the widget labels cite its law.
+            kwargs["queryset"] = LawProvision.objects.select_related("law")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Ticking "verified" records who reviewed the finding, and when.
+        if "verified" in form.changed_data and obj.verified:
+            obj.reviewed_by = request.user
+            obj.reviewed_at = timezone.now()
+        super().save_model(request, obj, form, change)
