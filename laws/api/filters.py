@@ -1,0 +1,255 @@
+"""Filters of the national layer, and of the country resource (which answers from both layers)."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+
+from crin_legal.api.filters import (
+    CodeListField,
+    CodeListFilter,
+    StrictChoiceFilter,
+    StrictFilterSet,
+    YearFilter,
+)
+from crin_legal.publication import PublicationStatus
+from laws.models import (
+    NOT_ASSESSED,
+    Finding,
+    FindingStatus,
+    Indicator,
+    Law,
+    LawKind,
+    LawProvision,
+    LawStatus,
+)
+from treaties.api.filters import (
+    SLUG_PATTERN,
+    TREATY_HINT,
+    country_filter,
+    published_participations,
+    region_filter,
+    states_matching,
+    subregion_slugs,
+    treaty_codes,
+)
+from treaties.models import State, UNStatus
+
+INDICATOR_HINT = "Use indicator slugs listed at /api/v1/indicators/"
+FINDING_STATUS_VALUES = [*FindingStatus.values, NOT_ASSESSED]
+
+
+def indicator_slugs():
+    return Indicator.objects.values_list("slug", flat=True)
+
+
+def topic_slugs():
+    return Indicator.objects.values_list("topic__slug", flat=True)
+
+
+def published_findings():
+    return Finding.objects.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+def indicator_filter(**kwargs) -> CodeListFilter:
+    return CodeListFilter(
+        vocabulary=indicator_slugs, hint=INDICATOR_HINT, pattern=SLUG_PATTERN, **kwargs
+    )
+
+
+class LawFilterSet(StrictFilterSet):
+    country = country_filter()
+    indicator = indicator_filter(
+        method="filter_indicator",
+        help_text="Laws with a provision bearing on this indicator (several: any of them).",
+    )
+    status = StrictChoiceFilter(choices=LawStatus.choices, field_name="status")
+    kind = StrictChoiceFilter(choices=LawKind.choices, field_name="kind")
+    year_min = YearFilter(
+        field_name="year_enacted", lookup_expr="gte", help_text="Enacted in or after this year."
+    )
+    year_max = YearFilter(
+        field_name="year_enacted", lookup_expr="lte", help_text="Enacted in or before this year."
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Words in the title, original title or citation (case-insensitive substring).",
+    )
+
+    class Meta:
+        model = Law
+        fields: list[str] = []
+
+    def filter_indicator(self, queryset, name, value):
+        laws = LawProvision.objects.filter(indicators__slug__in=value).values("law_id")
+        return queryset.filter(pk__in=laws)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(title_original__icontains=value)
+            | Q(citation__icontains=value)
+        )
+
+    def check(self, data):
+        low, high = data.get("year_min"), data.get("year_max")
+        if low is not None and high is not None and low > high:
+            return {"year_min": ["Greater than year_max."]}
+        return {}
+
+
+class IndicatorFilterSet(StrictFilterSet):
+    topic = CodeListFilter(
+        field_name="topic__slug",
+        vocabulary=topic_slugs,
+        pattern=SLUG_PATTERN,
+        help_text="Topic slug(s); several: any of them.",
+    )
+
+    class Meta:
+        model = Indicator
+        fields: list[str] = []
+
+
+class FindingFilterSet(StrictFilterSet):
+    indicator = indicator_filter(
+        field_name="indicator__slug", help_text="Indicator slug(s); several: any of them."
+    )
+    status = StrictChoiceFilter(
+        choices=[(value, value) for value in FINDING_STATUS_VALUES],
+        method="filter_status",
+        help_text="`yes`, `partial`, `no`, or `not_assessed`: the (state, indicator) pairs with "
+        "no published finding, listed with empty evidence.",
+    )
+    country = country_filter()
+    region = region_filter()
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        if value == NOT_ASSESSED:
+            # The view lists the unassessed pairs instead; no stored finding is one.
+            return queryset.none()
+        return queryset.filter(status=value)
+
+
+class FindingConditionField(CodeListField):
+    """`<indicator>:<status>` pairs; the indicator must exist, the status be one of four."""
+
+    def __init__(self, **kwargs):
+        kwargs["vocabulary"] = indicator_slugs
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        if not value:
+            return
+        known = set(self.vocabulary())
+        problems = []
+        for condition in value:
+            indicator, sep, status = condition.partition(":")
+            if not sep:
+                problems.append(f"{condition[:60]!r} is not <indicator>:<status>")
+            elif indicator not in known:
+                problems.append(f"unknown indicator {indicator[:60]!r} ({INDICATOR_HINT})")
+            elif status not in FINDING_STATUS_VALUES:
+                problems.append(
+                    f"unknown status {status[:30]!r} (one of {', '.join(FINDING_STATUS_VALUES)})"
+                )
+        if problems:
+            raise DjangoValidationError("; ".join(problems) + ".")
+
+
+class FindingConditionFilter(CodeListFilter):
+    field_class = FindingConditionField
+
+
+class CountryFilterSet(StrictFilterSet):
+    region = region_filter(prefix="")
+    subregion = CodeListFilter(
+        field_name="subregion__slug",
+        vocabulary=subregion_slugs,
+        pattern=SLUG_PATTERN,
+        help_text="UN M49 sub-region slug(s) (`western-europe`); several: any of them.",
+    )
+    un_status = StrictChoiceFilter(choices=UNStatus.choices, field_name="un_status")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Part of the name, ignoring accents and case (`cote` finds Côte d'Ivoire).",
+    )
+    party_to = CodeListFilter(
+        vocabulary=treaty_codes,
+        hint=TREATY_HINT,
+        pattern=SLUG_PATTERN,
+        method="filter_party_to",
+        help_text="Treaty code(s): party to all of them.",
+    )
+    signatory_to = CodeListFilter(
+        vocabulary=treaty_codes,
+        hint=TREATY_HINT,
+        pattern=SLUG_PATTERN,
+        method="filter_signatory_to",
+        help_text="Treaty code(s): signed but not party, for all of them.",
+    )
+    not_party_to = CodeListFilter(
+        vocabulary=treaty_codes,
+        hint=TREATY_HINT,
+        pattern=SLUG_PATTERN,
+        method="filter_not_party_to",
+        help_text="Treaty code(s): party to none of them (signatories and states that took no "
+        "action).",
+    )
+    criminalises = indicator_filter(
+        method="filter_criminalises",
+        help_text="Indicator slug(s): a published `yes` finding for every one of them.",
+    )
+    finding = FindingConditionFilter(
+        method="filter_finding",
+        pattern=r"^[a-z0-9_-]+:(yes|partial|no|not_assessed)$",
+        help_text="`<indicator>:<yes|partial|no|not_assessed>`, repeatable: all must hold. "
+        "`not_assessed` means no published finding for that state and indicator.",
+    )
+
+    class Meta:
+        model = State
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(pk__in=states_matching(value))
+
+    def filter_party_to(self, queryset, name, value):
+        for code in value:
+            parties = published_participations().for_treaty(code).parties()
+            queryset = queryset.filter(pk__in=parties.values("state_id"))
+        return queryset
+
+    def filter_signatory_to(self, queryset, name, value):
+        for code in value:
+            signatories = published_participations().for_treaty(code).signatories()
+            queryset = queryset.filter(pk__in=signatories.values("state_id"))
+        return queryset
+
+    def filter_not_party_to(self, queryset, name, value):
+        parties = published_participations().filter(treaty__code__in=value).parties()
+        return queryset.exclude(pk__in=parties.values("state_id"))
+
+    def filter_criminalises(self, queryset, name, value):
+        for slug in value:
+            yes = published_findings().filter(indicator__slug=slug, status=FindingStatus.YES)
+            queryset = queryset.filter(pk__in=yes.values("state_id"))
+        return queryset
+
+    def filter_finding(self, queryset, name, value):
+        for condition in value:
+            slug, _, status = condition.partition(":")
+            findings = published_findings().filter(indicator__slug=slug)
+            if status == NOT_ASSESSED:
+                queryset = queryset.exclude(pk__in=findings.values("state_id"))
+            else:
+                queryset = queryset.filter(pk__in=findings.filter(status=status).values("state_id"))
+        return queryset

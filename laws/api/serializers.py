@@ -1,0 +1,217 @@
+"""Serializers of the national layer, and of the country resource that joins both layers.
+
+Fields are listed explicitly: a new model field is published only when someone adds it here.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from laws.models import (
+    NOT_ASSESSED,
+    FindingStatus,
+    Indicator,
+    IndicatorBasis,
+    Law,
+    LawProvision,
+    Topic,
+)
+from treaties.api.serializers import (
+    CountryListSerializer,
+    CountryParticipationSerializer,
+    CountryRefSerializer,
+)
+
+FINDING_STATUSES = [*FindingStatus.values, NOT_ASSESSED]
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "description"]
+
+
+class IndicatorBasisSerializer(serializers.ModelSerializer):
+    """A treaty provision that requires, recommends or defines what the indicator asks."""
+
+    treaty = serializers.CharField(source="provision.treaty.code")
+    provision = serializers.CharField(source="provision.slug")
+    label = serializers.CharField(source="provision.label")
+    treaty_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndicatorBasis
+        fields = ["treaty", "provision", "label", "kind", "note", "treaty_url"]
+
+    def get_treaty_url(self, obj) -> str:
+        return reverse(
+            "treaty-detail",
+            kwargs={"code": obj.provision.treaty.code},
+            request=self.context.get("request"),
+        )
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="indicator-detail", lookup_field="slug")
+    topic = TopicSerializer()
+    treaty_basis = IndicatorBasisSerializer(source="bases", many=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["slug", "name", "topic", "question", "description", "treaty_basis", "url"]
+
+
+class LawRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="law-detail")
+
+    class Meta:
+        model = Law
+        fields = ["id", "title", "citation", "url"]
+
+
+class LawListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="law-detail")
+    country = CountryRefSerializer(source="state")
+
+    class Meta:
+        model = Law
+        fields = [
+            "id",
+            "url",
+            "country",
+            "title",
+            "title_original",
+            "language",
+            "kind",
+            "citation",
+            "year_enacted",
+            "date_adopted",
+            "date_in_force",
+            "date_repealed",
+            "status",
+            "source_url",
+            "verified",
+            "verification_source",
+        ]
+
+
+class LawProvisionSerializer(serializers.ModelSerializer):
+    indicators = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    max_penalty_years = serializers.DecimalField(
+        max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
+    )
+
+    class Meta:
+        model = LawProvision
+        fields = [
+            "id",
+            "label",
+            "heading",
+            "summary",
+            "text",
+            "in_force_from",
+            "in_force_to",
+            "max_penalty_years",
+            "indicators",
+            "verified",
+            "verification_source",
+        ]
+
+
+class LawDetailSerializer(LawListSerializer):
+    provisions = LawProvisionSerializer(many=True)
+    amends = serializers.SerializerMethodField(help_text="Published laws this law amends.")
+    amended_by = serializers.SerializerMethodField(help_text="Published laws amending this one.")
+
+    class Meta(LawListSerializer.Meta):
+        fields = LawListSerializer.Meta.fields + ["full_text", "provisions", "amends", "amended_by"]
+
+    @extend_schema_field(LawRefSerializer(many=True))
+    def get_amends(self, obj):
+        return LawRefSerializer(obj.published_amends, many=True, context=self.context).data
+
+    @extend_schema_field(LawRefSerializer(many=True))
+    def get_amended_by(self, obj):
+        return LawRefSerializer(obj.published_amended_by, many=True, context=self.context).data
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """A provision of a published law cited in support of a finding.
+
+    `provision_url` is the law's API URL with a `#provision-<id>` fragment naming the provision
+    in the law's `provisions`; `source_url` is the law's official source."""
+
+    law_id = serializers.IntegerField(source="law.id")
+    law_title = serializers.CharField(source="law.title")
+    law_citation = serializers.CharField(source="law.citation")
+    law_url = serializers.SerializerMethodField()
+    provision_id = serializers.IntegerField(source="id")
+    provision_label = serializers.CharField(source="label")
+    provision_heading = serializers.CharField(source="heading")
+    provision_url = serializers.SerializerMethodField()
+    source_url = serializers.CharField(source="law.source_url")
+
+    class Meta:
+        model = LawProvision
+        fields = [
+            "law_id",
+            "law_title",
+            "law_citation",
+            "law_url",
+            "provision_id",
+            "provision_label",
+            "provision_heading",
+            "provision_url",
+            "source_url",
+        ]
+
+    def get_law_url(self, obj) -> str:
+        return reverse("law-detail", kwargs={"pk": obj.law_id}, request=self.context.get("request"))
+
+    def get_provision_url(self, obj) -> str:
+        return f"{self.get_law_url(obj)}#provision-{obj.pk}"
+
+
+class _FindingFields(serializers.Serializer):
+    """Works on a Finding and on a `NotAssessed` placeholder alike."""
+
+    indicator = serializers.CharField(source="indicator.slug")
+    topic = serializers.CharField(source="indicator.topic.slug")
+    status = serializers.ChoiceField(
+        choices=FINDING_STATUSES,
+        help_text="`not_assessed`: no published finding for this state and indicator — never "
+        "to be read as `no`.",
+    )
+    note = serializers.CharField(help_text="Explanation; for `no`, what was reviewed.")
+    evidence = EvidenceSerializer(source="published_evidence", many=True)
+    evidence_citation = serializers.CharField(help_text="Pinpoint citation as a lawyer writes it.")
+    verified = serializers.BooleanField()
+    verification_source = serializers.CharField()
+    effective_from = serializers.DateField(allow_null=True)
+    effective_to = serializers.DateField(allow_null=True)
+
+
+class FindingSerializer(_FindingFields):
+    """A row of /findings/."""
+
+    country = CountryRefSerializer(source="state")
+
+
+class CountryFindingSerializer(_FindingFields):
+    """A finding in the country detail (one per indicator)."""
+
+
+class CountryDetailSerializer(CountryListSerializer):
+    participations = CountryParticipationSerializer(
+        source="published_participations",
+        many=True,
+        help_text="Per treaty the state acted on (published records).",
+    )
+    findings = CountryFindingSerializer(
+        source="all_findings",
+        many=True,
+        help_text="One per indicator of every topic, `not_assessed` included.",
+    )
+
+    class Meta(CountryListSerializer.Meta):
+        fields = CountryListSerializer.Meta.fields + ["participations", "findings"]

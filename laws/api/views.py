@@ -1,0 +1,216 @@
+"""Public read-only endpoints of the national layer — laws, indicators, findings — and the
+country resource, which joins both layers (it lives here because `treaties` never imports
+from `laws`)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
+from crin_legal.publication import PublicationStatus
+from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
+from treaties.api.views import reservations_prefetch
+from treaties.models import Objection, Participation, State
+
+from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
+from .serializers import (
+    CountryDetailSerializer,
+    CountryListSerializer,
+    FindingSerializer,
+    IndicatorSerializer,
+    LawDetailSerializer,
+    LawListSerializer,
+)
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+def published_evidence_prefetch():
+    """Evidence restricted to provisions of published laws: a draft law never shows."""
+    return Prefetch(
+        "evidence",
+        queryset=LawProvision.objects.filter(law__publication_status=PUBLISHED)
+        .select_related("law")
+        .order_by("law__title", "order", "pk"),
+        to_attr="published_evidence",
+    )
+
+
+def indicators_in_order():
+    return Indicator.objects.select_related("topic").order_by(
+        "topic__order", "topic__slug", "order", "slug"
+    )
+
+
+@dataclass
+class NotAssessed:
+    """The answer for a state and indicator without a published finding (DOMAIN rule 2)."""
+
+    state: State
+    indicator: Indicator
+    status: str = NOT_ASSESSED
+    note: str = ""
+    evidence_citation: str = ""
+    published_evidence: list = field(default_factory=list)
+    verified: bool = False
+    verification_source: str = ""
+    effective_from: None = None
+    effective_to: None = None
+
+
+class CountryViewSet(PublicReadOnlyViewSet):
+    """States (countries), keyed by ISO 3166-1 alpha-2 (case-insensitive in the URL)."""
+
+    queryset = State.objects.select_related("region", "subregion").order_by("name", "iso2")
+    filterset_class = CountryFilterSet
+    list_serializer_class = CountryListSerializer
+    detail_serializer_class = CountryDetailSerializer
+    lookup_field = "iso2"
+    lookup_value_regex = "[A-Za-z]{2}"
+
+    def get_object(self):
+        state = self.get_object_or_404(self.get_queryset(), iso2=self.kwargs["iso2"].upper())
+        participations = list(
+            Participation.objects.published()
+            .filter(state=state)
+            .select_related("treaty")
+            .prefetch_related(reservations_prefetch())
+            .order_by("treaty__order", "treaty__code")
+        )
+        objections: dict[int, list[Objection]] = {}
+        for objection in (
+            Objection.objects.filter(objecting_state=state)
+            .select_related("reserving_state")
+            .order_by("treaty_id", "order", "pk")
+        ):
+            objections.setdefault(objection.treaty_id, []).append(objection)
+        for participation in participations:
+            participation.objections_made = objections.get(participation.treaty_id, [])
+        findings = {
+            finding.indicator_id: finding
+            for finding in Finding.objects.published()
+            .filter(state=state)
+            .prefetch_related(published_evidence_prefetch())
+        }
+        state.published_participations = participations
+        state.all_findings = []
+        for indicator in indicators_in_order():
+            finding = findings.get(indicator.pk)
+            if finding is None:
+                finding = NotAssessed(state=state, indicator=indicator)
+            else:
+                finding.indicator = indicator  # already loaded, with its topic
+            state.all_findings.append(finding)
+        return state
+
+
+class LawViewSet(PublicReadOnlyViewSet):
+    """Published national laws; the detail has their provisions and what each bears on."""
+
+    queryset = (
+        Law.objects.published()
+        .select_related("state")
+        .order_by("state__name", "year_enacted", "title", "pk")
+    )
+    filterset_class = LawFilterSet
+    list_serializer_class = LawListSerializer
+    detail_serializer_class = LawDetailSerializer
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_object(self):
+        published_laws = Law.objects.published().order_by("title", "pk")
+        queryset = self.get_queryset().prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=LawProvision.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("indicators", queryset=Indicator.objects.order_by("order", "slug"))
+                ),
+            ),
+            Prefetch("amends", queryset=published_laws, to_attr="published_amends"),
+            Prefetch("amended_by", queryset=published_laws, to_attr="published_amended_by"),
+        )
+        return self.get_object_or_404(queryset, pk=int(self.kwargs["pk"]))
+
+
+class IndicatorViewSet(PublicReadOnlyViewSet):
+    """Topics' indicators, each with the treaty provisions behind it."""
+
+    queryset = indicators_in_order().prefetch_related(
+        Prefetch(
+            "bases",
+            queryset=IndicatorBasis.objects.select_related("provision__treaty").order_by(
+                "provision__treaty__order", "provision__order", "provision__slug"
+            ),
+        )
+    )
+    filterset_class = IndicatorFilterSet
+    list_serializer_class = IndicatorSerializer
+    detail_serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[A-Za-z0-9_-]{1,60}"
+
+    def get_object(self):
+        return self.get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"].lower())
+
+
+class FindingViewSet(PublicListViewSet):
+    """Published findings. With `status=not_assessed`, the (state, indicator) pairs that have
+    no published finding, each rendered as a row with that status and empty evidence.
+
+    No detail route: a finding is addressed by its country and indicator (country detail)."""
+
+    queryset = (
+        Finding.objects.published()
+        .select_related("state", "indicator__topic")
+        .prefetch_related(published_evidence_prefetch())
+        .order_by(
+            "state__name",
+            "state__iso2",
+            "indicator__topic__order",
+            "indicator__order",
+            "indicator__slug",
+        )
+    )
+    filterset_class = FindingFilterSet
+    list_serializer_class = FindingSerializer
+
+    def list(self, request, *args, **kwargs):
+        filterset = self.filterset_class(
+            request.query_params, queryset=self.get_queryset(), request=request
+        )
+        data = filterset.validated_data()
+        if data.get("status") != NOT_ASSESSED:
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.not_assessed_pairs(data))
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def not_assessed_pairs(self, data) -> "list[NotAssessed]":
+        """Every (state, indicator) pair of the filtered states and indicators without a
+        published finding, in the order of the findings list.
+
+        Built in Python from three queries (states, indicators, assessed pairs): the
+        cross product is at most a few hundred states by a few dozen indicators, so the
+        count and every page are exact at a constant number of queries.
+        """
+        states = State.objects.order_by("name", "iso2")
+        if data.get("country"):
+            states = states.filter(iso2__in=data["country"])
+        if data.get("region"):
+            states = states.filter(
+                Q(region__slug__in=data["region"]) | Q(subregion__slug__in=data["region"])
+            )
+        indicators = indicators_in_order()
+        if data.get("indicator"):
+            indicators = indicators.filter(slug__in=data["indicator"])
+        assessed = set(
+            Finding.objects.published()
+            .filter(state__in=states.values("pk"), indicator__in=indicators.values("pk"))
+            .values_list("state_id", "indicator_id")
+        )
+        return [
+            NotAssessed(state=state, indicator=indicator)
+            for state in states
+            for indicator in indicators
+            if (state.pk, indicator.pk) not in assessed
+        ]

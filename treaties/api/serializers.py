@@ -1,0 +1,196 @@
+"""Serializers of the international layer. Fields are listed explicitly: a new model field is
+published only when someone adds it here."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from treaties.models import (
+    ConsentType,
+    Objection,
+    Participation,
+    ParticipationStatus,
+    Region,
+    Reservation,
+    State,
+    Treaty,
+    TreatyProvision,
+)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    """A UN M49 region or sub-region. `slug` is the value the `region`/`subregion` filters take."""
+
+    class Meta:
+        model = Region
+        fields = ["slug", "name"]
+
+
+class CountryRefSerializer(serializers.ModelSerializer):
+    """A state as referred to from other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="iso2")
+
+    class Meta:
+        model = State
+        fields = ["iso2", "name", "url"]
+
+
+class CountryListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="iso2")
+    region = RegionSerializer()
+    subregion = RegionSerializer()
+
+    class Meta:
+        model = State
+        fields = ["iso2", "iso3", "name", "region", "subregion", "un_status", "url"]
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reservation
+        fields = ["kind", "heading", "text", "date", "withdrawn_date"]
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    """An objection the state made to another state's reservation or declaration."""
+
+    reserving_state = CountryRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Objection
+        fields = ["reserving_state", "heading", "text", "date"]
+
+
+STATUS_CHOICES = [ParticipationStatus.PARTY.value, ParticipationStatus.SIGNATORY.value]
+
+
+class _ParticipationFields(serializers.ModelSerializer):
+    treaty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="party (consent to be bound deposited, not withdrawn) or signatory (signed "
+        "only). `no_action` only for a withdrawn participation without signature."
+    )
+    consent_type = serializers.ChoiceField(
+        choices=ConsentType.choices, allow_blank=True, help_text="Empty when not a party."
+    )
+    reservations = ReservationSerializer(many=True)
+
+    @extend_schema_field(
+        {"type": "string", "enum": [*STATUS_CHOICES, ParticipationStatus.NO_ACTION.value]}
+    )
+    def get_status(self, obj: Participation) -> str:
+        return obj.status()
+
+
+class ParticipationSerializer(_ParticipationFields):
+    """A row of /participations/."""
+
+    country = CountryRefSerializer(source="state")
+
+    class Meta:
+        model = Participation
+        fields = [
+            "treaty",
+            "country",
+            "status",
+            "signature_date",
+            "consent_date",
+            "consent_type",
+            "withdrawal_date",
+            "reservations",
+            "source_url",
+            "as_of",
+        ]
+
+
+class CountryParticipationSerializer(_ParticipationFields):
+    """A treaty the state acted on, in the country detail. `objections` are those this state
+    made to other states' reservations under that treaty (attached by the view)."""
+
+    objections = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participation
+        fields = [
+            "treaty",
+            "status",
+            "signature_date",
+            "consent_date",
+            "consent_type",
+            "withdrawal_date",
+            "reservations",
+            "objections",
+            "source_url",
+            "as_of",
+        ]
+
+    @extend_schema_field(ObjectionSerializer(many=True))
+    def get_objections(self, obj: Participation):
+        made = getattr(obj, "objections_made", [])
+        return ObjectionSerializer(made, many=True, context=self.context).data
+
+
+class TreatyListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="treaty-detail", lookup_field="code")
+    party_count = serializers.IntegerField(
+        help_text="States bound (published participation, consent deposited, not withdrawn)."
+    )
+    signatory_count = serializers.IntegerField(help_text="States that signed but are not party.")
+
+    class Meta:
+        model = Treaty
+        fields = [
+            "code",
+            "short_title",
+            "title",
+            "untc_reference",
+            "adopted",
+            "entry_into_force",
+            "party_count",
+            "signatory_count",
+            "status_as_of",
+            "url",
+        ]
+
+
+class TreatyProvisionNodeSerializer(serializers.ModelSerializer):
+    children = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TreatyProvision
+        fields = ["slug", "label", "heading", "text", "children"]
+
+    @extend_schema_field(
+        {"type": "array", "items": {"$ref": "#/components/schemas/TreatyProvisionNode"}}
+    )
+    def get_children(self, obj):
+        return TreatyProvisionNodeSerializer(obj.tree_children, many=True).data
+
+
+class TreatyDetailSerializer(TreatyListSerializer):
+    provisions = serializers.SerializerMethodField(
+        help_text="The provisions as a tree: articles, their paragraphs, sub-paragraphs."
+    )
+
+    class Meta(TreatyListSerializer.Meta):
+        fields = TreatyListSerializer.Meta.fields + [
+            "adoption_place",
+            "official_text",
+            "official_text_url",
+            "untc_url",
+            "status_source",
+            "provisions",
+        ]
+
+    @extend_schema_field(TreatyProvisionNodeSerializer(many=True))
+    def get_provisions(self, obj: Treaty):
+        nodes = list(obj.provisions.all())
+        by_parent: dict = {}
+        for node in nodes:
+            by_parent.setdefault(node.parent_id, []).append(node)
+        ids = {node.pk for node in nodes}
+        for node in nodes:
+            node.tree_children = by_parent.get(node.pk, [])
+        # Roots: no parent, or a parent outside this treaty (defensive).
+        roots = [node for node in nodes if node.parent_id is None or node.parent_id not in ids]
+        return TreatyProvisionNodeSerializer(roots, many=True).data

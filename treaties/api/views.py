@@ -1,0 +1,71 @@
+"""Public read-only endpoints of the international layer: treaties and participation."""
+
+from django.db.models import Count, Prefetch, Q
+
+from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
+from crin_legal.publication import PublicationStatus
+from treaties.models import Participation, Reservation, Treaty, TreatyProvision
+
+from .filters import ParticipationFilterSet, TreatyFilterSet
+from .serializers import (
+    ParticipationSerializer,
+    TreatyDetailSerializer,
+    TreatyListSerializer,
+)
+
+PUBLISHED = Q(participations__publication_status=PublicationStatus.PUBLISHED)
+
+
+def treaties_with_counts():
+    return Treaty.objects.annotate(
+        party_count=Count(
+            "participations",
+            filter=PUBLISHED
+            & Q(participations__consent_date__isnull=False)
+            & Q(participations__withdrawal_date__isnull=True),
+        ),
+        signatory_count=Count(
+            "participations",
+            filter=PUBLISHED
+            & Q(participations__signature_date__isnull=False)
+            & Q(participations__consent_date__isnull=True),
+        ),
+    ).order_by("order", "code")
+
+
+class TreatyViewSet(PublicReadOnlyViewSet):
+    """Treaties with their party and signatory counts (published participation only)."""
+
+    queryset = Treaty.objects.none()
+    filterset_class = TreatyFilterSet
+    list_serializer_class = TreatyListSerializer
+    detail_serializer_class = TreatyDetailSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]{1,20}"
+
+    def get_queryset(self):
+        return treaties_with_counts()
+
+    def get_object(self):
+        queryset = self.get_queryset().prefetch_related(
+            Prefetch("provisions", queryset=TreatyProvision.objects.order_by("order", "slug"))
+        )
+        return self.get_object_or_404(queryset, code=self.kwargs["code"].lower())
+
+
+def reservations_prefetch():
+    return Prefetch("reservations", queryset=Reservation.objects.order_by("order", "pk"))
+
+
+class ParticipationViewSet(PublicListViewSet):
+    """Who signed and who is bound, per treaty, as the UN Treaty Collection records it."""
+
+    queryset = (
+        Participation.objects.published()
+        .select_related("state", "treaty")
+        .prefetch_related(reservations_prefetch())
+        .order_by("treaty__order", "treaty__code", "state__name", "state__iso2")
+    )
+    filterset_class = ParticipationFilterSet
+    list_serializer_class = ParticipationSerializer
+    # No detail route: a participation is addressed by its country and treaty.
