@@ -265,6 +265,7 @@ def parse_page(html: str, *, source: str = "<page>") -> ParsedPage:
         header_parties=parties,
     )
     page.participants = _parse_participants(soup, source)
+    _check_counts(page)  # first: a truncated table shows here before anything else
     page.reservations = _parse_reservations(soup, page)
     page.objections = _parse_objections(soup, source)
     page.end_notes = _parse_end_notes(soup, source)
@@ -615,16 +616,19 @@ def _parse_end_notes(soup: BeautifulSoup, source: str) -> list[ParsedEndNote]:
     return notes
 
 
-def _check(page: ParsedPage) -> None:
+def _check_counts(page: ParsedPage) -> None:
     """The parsed table must say what the page's own header says."""
-    source = page.source
     signed, parties = len(page.signatories), len(page.parties)
     if (signed, parties) != (page.header_signatories, page.header_parties):
         raise UNTCParseError(
-            f"{source}: the participant table gives {signed} signatories and {parties} parties "
-            f"but the page header says {page.header_signatories} signatories and "
+            f"{page.source}: the participant table gives {signed} signatories and {parties} "
+            f"parties but the page header says {page.header_signatories} signatories and "
             f"{page.header_parties} parties; the table looks truncated or broken."
         )
+
+
+def _check(page: ParsedPage) -> None:
+    source = page.source
     numbers = [n.number for n in page.end_notes]
     if len(numbers) != len(set(numbers)):
         raise UNTCParseError(f"{source}: end note numbers repeat.")
@@ -799,6 +803,11 @@ def _write_page(
     out.end_notes.deleted += stale_notes.count()
     stale_notes.delete()
 
+    linked: dict[int, set[int]] = {}
+    for participation_id, note_id in Participation.end_notes.through.objects.filter(
+        participation__treaty=treaty
+    ).values_list("participation_id", "endnote_id"):
+        linked.setdefault(participation_id, set()).add(note_id)
     participations: dict[str, Participation] = {}
     for parsed in page.participants:
         participation, outcome = upsert(
@@ -816,7 +825,7 @@ def _write_page(
         wanted = {notes[n].pk for n in parsed.end_notes}
         if outcome == "inserted":
             participation.end_notes.set(wanted)
-        elif set(participation.end_notes.values_list("pk", flat=True)) != wanted:
+        elif linked.get(participation.pk, set()) != wanted:
             participation.end_notes.set(wanted)
             outcome = "updated"
         participations[parsed.name] = participation
@@ -832,10 +841,10 @@ def _write_page(
         out.participations.deleted += len(out.absent)
         absent.delete()
 
-    kept: dict[int, int] = {}
+    kept: list[int] = []
     for parsed in page.reservations:
         participation = participations[parsed.participant]
-        _, outcome = upsert(
+        reservation, outcome = upsert(
             Reservation,
             {"participation": participation, "order": parsed.order},
             {
@@ -845,14 +854,14 @@ def _write_page(
                 "date": parsed.date,
             },
         )
-        kept[participation.pk] = max(kept.get(participation.pk, -1), parsed.order)
+        kept.append(reservation.pk)
         out.reservations.add(outcome)
-    for participation in participations.values():
-        stale = Reservation.objects.filter(
-            participation=participation, order__gt=kept.get(participation.pk, -1)
-        )
-        out.reservations.deleted += stale.count()
-        stale.delete()
+    # Declarations the page no longer gives for the participations it lists.
+    stale = Reservation.objects.filter(participation__in=list(participations.values())).exclude(
+        pk__in=kept
+    )
+    out.reservations.deleted += stale.count()
+    stale.delete()
 
     objection_pks = []
     for parsed in page.objections:

@@ -62,7 +62,7 @@ class NameResolver:
         for country in pycountry.countries:
             for attr in ("common_name", "official_name", "name"):
                 value = getattr(country, attr, None)
-                if value and country.alpha_2 in self.states:
+                if value:
                     self.by_name[value] = country.alpha_2
         for state in self.states.values():
             for value in (state.official_name, state.name, state.untc_name):
