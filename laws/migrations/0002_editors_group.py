@@ -1,4 +1,5 @@
-"""Create the "Editors" group: exactly the permissions the people who keep the database current need.
+"""Create the "Editors" group: exactly the permissions that the people who keep the database
+current need.
 
 What editors do is enter and correct national law and the findings drawn from it, and keep
 treaty participation in step with the UN Treaty Collection. So the group has:
