@@ -10,7 +10,8 @@ from laws.importers.topics import load_topic_file
 class Command(BaseCommand):
     help = (
         "Load topics and their indicators, with the treaty provisions behind each, from JSON "
-        "files (default: data/topics/csam.json). Idempotent. Run load_treaties first."
+        "files (default: every data/topics/*.json, i.e. csam.json). Idempotent. "
+        "Run load_treaties first."
     )
 
     def add_arguments(self, parser):
@@ -19,11 +20,12 @@ class Command(BaseCommand):
             nargs="*",
             type=Path,
             metavar="FILE",
-            help="topic files (default: data/topics/csam.json)",
+            help="topic files (default: every data/topics/*.json)",
         )
 
     def handle(self, *args, files, **options):
-        for path in files or [settings.DATA_DIR / "topics" / "csam.json"]:
+        # A new topic is a new file in data/topics/: no code change.
+        for path in files or sorted((settings.DATA_DIR / "topics").glob("*.json")):
             try:
                 counts = load_topic_file(path)
             except DataFileError as exc:
