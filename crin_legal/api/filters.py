@@ -63,6 +63,12 @@ def check_query_parameters(
         raise ValidationError(errors)
 
 
+def invalid(message: str) -> DjangoValidationError:
+    """A form error whose message may quote user input: django-filter %-formats messages, so a
+    `%` in the input must not be read as a placeholder."""
+    return DjangoValidationError("%(message)s", params={"message": message})
+
+
 class MultiValueWidget(forms.Widget):
     """Reads every occurrence of a parameter (`?country=gb&country=fr`)."""
 
@@ -122,7 +128,7 @@ class CodeListField(forms.Field):
                 message += f". {self.hint}"
             elif len(known) <= 60:
                 message += ". Allowed: " + ", ".join(sorted(known))
-            raise DjangoValidationError(message + ".")
+            raise invalid(message + ".")
 
 
 class CodeListFilter(django_filters.MultipleChoiceFilter):

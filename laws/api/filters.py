@@ -1,7 +1,6 @@
 """Filters of the national layer, and of the country resource (which answers from both layers)."""
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 
 from crin_legal.api.filters import (
@@ -10,6 +9,7 @@ from crin_legal.api.filters import (
     StrictChoiceFilter,
     StrictFilterSet,
     YearFilter,
+    invalid,
 )
 from crin_legal.publication import PublicationStatus
 from laws.models import (
@@ -160,7 +160,7 @@ class FindingConditionField(CodeListField):
                     f"unknown status {status[:30]!r} (one of {', '.join(FINDING_STATUS_VALUES)})"
                 )
         if problems:
-            raise DjangoValidationError("; ".join(problems) + ".")
+            raise invalid("; ".join(problems) + ".")
 
 
 class FindingConditionFilter(CodeListFilter):

@@ -93,10 +93,7 @@ def test_not_assessed_lists_the_pairs_without_published_finding(api, world):
 def test_not_assessed_pagination_and_count(api, world):
     first = api.get("/api/v1/findings/?status=not_assessed&page_size=3").json()
     assert first["count"] == 8
-    assert (
-        first["next"].endswith("page=3&page_size=3".replace("page=3", "page=2"))
-        or "page=2" in first["next"]
-    )
+    assert "page=2" in first["next"]
     last = api.get("/api/v1/findings/?status=not_assessed&page_size=3&page=3").json()
     assert [r["country"]["iso2"] + ":" + r["indicator"] for r in last["results"]] == [
         "TR:production",
