@@ -49,6 +49,8 @@ STATUS_SOURCE = (
     "Chapter {chapter}, status as at {day}"
 )
 
+HEADING_MAX_LENGTH = Reservation._meta.get_field("heading").max_length or 300
+
 # The letter printed after a consent date in the participant table.
 CONSENT_SUFFIXES = {
     "": ConsentType.RATIFICATION,
@@ -629,6 +631,12 @@ def _check_counts(page: ParsedPage) -> None:
 
 def _check(page: ParsedPage) -> None:
     source = page.source
+    for item in [*page.reservations, *page.objections]:
+        if len(item.heading) > HEADING_MAX_LENGTH:  # never cut a deposited text short
+            raise UNTCParseError(
+                f"{source}: a heading of {len(item.heading)} characters is longer than the "
+                f"{HEADING_MAX_LENGTH} the database holds: {item.heading[:80]!r}..."
+            )
     numbers = [n.number for n in page.end_notes]
     if len(numbers) != len(set(numbers)):
         raise UNTCParseError(f"{source}: end note numbers repeat.")
