@@ -1,0 +1,64 @@
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..names import format_day, state_name
+
+register = template.Library()
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "h3",
+    "h4",
+    "cite",
+    "q",
+    "sup",
+    "sub",
+    "abbr",
+}
+
+
+@register.filter
+def sanitised(value: str) -> str:
+    """Editors' formatted text, with only harmless tags and attributes kept."""
+    cleaned = nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.filter
+def day(value, style: str = "long") -> str:
+    return format_day(value, style)
+
+
+@register.filter
+def country_name(state) -> str:
+    return state_name(state)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **overrides) -> str:
+    """The current query string with some parameters replaced (empty value: removed)."""
+    params = context["request"].GET.copy()
+    for key, value in overrides.items():
+        if value in ("", None):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"
