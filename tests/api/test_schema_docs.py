@@ -1,0 +1,123 @@
+"""The OpenAPI schema declares every parameter; the docs page works without the internet."""
+
+import re
+
+import pytest
+
+from crin_legal.api.v1 import router
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def parameters(schema, path):
+    return {p["name"]: p for p in schema["paths"][path]["get"].get("parameters", [])}
+
+
+def test_schema_covers_the_public_v1_urls_only(schema):
+    paths = set(schema["paths"])
+    assert paths == {
+        "/api/v1/",
+        "/api/v1/countries/",
+        "/api/v1/countries/{iso2}/",
+        "/api/v1/treaties/",
+        "/api/v1/treaties/{code}/",
+        "/api/v1/participations/",
+        "/api/v1/laws/",
+        "/api/v1/laws/{id}/",
+        "/api/v1/indicators/",
+        "/api/v1/indicators/{slug}/",
+        "/api/v1/findings/",
+    }
+
+
+@pytest.mark.parametrize(("prefix", "viewset"), [(p, v) for p, v, _ in router.registry])
+def test_schema_declares_every_accepted_parameter(schema, prefix, viewset):
+    declared = parameters(schema, f"/api/v1/{prefix}/")
+    accepted = viewset.filterset_class.parameter_names() | {"page", "page_size"}
+    assert set(declared) == accepted
+    for name, parameter in declared.items():
+        assert parameter["in"] == "query"
+        if name not in ("page", "page_size"):
+            assert parameter.get("description"), f"{prefix}: {name} is not described"
+    assert declared["page_size"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 50,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "enum"),
+    [
+        ("/api/v1/countries/", "un_status", ["member", "observer", "other"]),
+        ("/api/v1/participations/", "status", ["party", "signatory"]),
+        (
+            "/api/v1/participations/",
+            "consent_type",
+            ["acceptance", "accession", "approval", "ratification", "succession"],
+        ),
+        ("/api/v1/laws/", "status", ["amended", "in_force", "repealed"]),
+        ("/api/v1/laws/", "kind", ["act", "code", "constitution", "decree", "regulation"]),
+        ("/api/v1/findings/", "status", ["no", "not_assessed", "partial", "yes"]),
+    ],
+)
+def test_closed_vocabularies_are_declared_as_enums(schema, path, parameter, enum):
+    assert sorted(parameters(schema, path)[parameter]["schema"]["enum"]) == enum
+
+
+def test_multi_valued_parameters_are_arrays(schema):
+    countries = parameters(schema, "/api/v1/countries/")
+    for name in ("region", "subregion", "party_to", "criminalises", "finding"):
+        assert countries[name]["schema"]["type"] == "array"
+        assert countries[name]["explode"] is True
+    finding_pattern = countries["finding"]["schema"]["items"]["pattern"]
+    assert re.match(finding_pattern, "simple_possession:not_assessed")
+    assert not re.match(finding_pattern, "simple_possession:maybe")
+    years = parameters(schema, "/api/v1/laws/")["year_min"]["schema"]
+    assert (years["type"], years["minimum"], years["maximum"]) == ("integer", 1, 9999)
+
+
+def test_error_bodies_are_documented(schema):
+    responses = schema["paths"]["/api/v1/countries/"]["get"]["responses"]
+    assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationError"
+    )
+    assert "404" in responses
+
+
+def test_docs_page_loads_with_local_assets(api):
+    response = api.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in assets
+    assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], assets
+    assert "/api/v1/schema/" in html
+    for asset in assets:
+        if asset.startswith("/static/"):
+            asset_response = api.get(asset)
+            assert asset_response.status_code == 200, asset
+
+
+def test_index_lists_every_endpoint_with_absolute_urls(api, db):
+    body = api.get("/api/v1/").json()
+    assert body == {
+        "countries": "http://testserver/api/v1/countries/",
+        "treaties": "http://testserver/api/v1/treaties/",
+        "participations": "http://testserver/api/v1/participations/",
+        "laws": "http://testserver/api/v1/laws/",
+        "indicators": "http://testserver/api/v1/indicators/",
+        "findings": "http://testserver/api/v1/findings/",
+        "schema": "http://testserver/api/v1/schema/",
+        "docs": "http://testserver/api/v1/docs/",
+    }
+    for url in body.values():
+        assert api.get(url).status_code == 200, url
