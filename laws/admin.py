@@ -41,7 +41,8 @@ class LawProvisionInline(FrozenChoicesMixin, admin.StackedInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("indicators")
+        # Each row is titled with str(provision), which cites the law.
+        return super().get_queryset(request).select_related("law").prefetch_related("indicators")
 
 
 @admin.register(Law)
@@ -190,6 +191,10 @@ class IndicatorBasisInline(FrozenChoicesMixin, admin.TabularInline):
     fields = ["provision", "kind", "note"]
     frozen_choice_fields = ("provision",)
     extra = 1
+
+    def get_queryset(self, request):
+        # Each row is titled with str(basis): provision, its treaty, and the indicator.
+        return super().get_queryset(request).select_related("provision__treaty", "indicator")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "provision":

@@ -138,7 +138,13 @@ class ReservationInline(FrozenChoicesMixin, admin.StackedInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("treaty_provisions")
+        # The inline titles each row with str(reservation), which names the state and treaty.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participation__state", "participation__treaty")
+            .prefetch_related("treaty_provisions")
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "treaty_provisions":
