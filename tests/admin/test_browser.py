@@ -1,0 +1,58 @@
+"""The evidence autocomplete in a real browser: the page forwards the finding's state, so the
+list offers only that state's provisions (laws/static/laws/admin/finding_evidence.js)."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.admin.conftest import PASSWORD, saved_user
+from tests.factories import FindingFactory, LawFactory, LawProvisionFactory, StateFactory
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium executable"),
+]
+
+
+@pytest.fixture
+def allow_sync_db_under_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, and this test touches the database only before it.
+    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def test_evidence_autocomplete_lists_only_the_findings_state(
+    live_server, transactional_db, allow_sync_db_under_playwright
+):
+    saved_user(username="admin", is_staff=True, is_superuser=True)
+    ruritania = StateFactory(name="Ruritania")
+    freedonia = StateFactory(name="Freedonia")
+    own = LawProvisionFactory(
+        law=LawFactory(state=ruritania, citation="Penal Code RR"), label="s. 1"
+    )
+    LawProvisionFactory(law=LawFactory(state=freedonia, citation="Penal Code FF"), label="s. 1")
+    finding = FindingFactory(state=ruritania, evidence=[own])
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server.url}/admin/login/")
+            page.fill("#id_username", "admin")
+            page.fill("#id_password", PASSWORD)
+            page.click("input[type=submit]")
+            page.goto(f"{live_server.url}/admin/laws/finding/{finding.pk}/change/")
+            # Open the evidence select2 and search.
+            page.click("#id_evidence + .select2 .select2-search__field")
+            page.keyboard.type("Penal")
+            options = page.locator(".select2-results__option:not(.loading-results)")
+            options.first.wait_for()
+            texts = options.all_inner_texts()
+        finally:
+            browser.close()
+    assert any("Penal Code RR" in t for t in texts), texts
+    assert not any("Penal Code FF" in t for t in texts), texts
