@@ -64,6 +64,8 @@ def format_day(value: datetime.date | datetime.datetime | None, style: str = "lo
     if isinstance(value, datetime.datetime):
         value = value.date()
     try:
-        return format_date(value, style, locale=current_language())
+        language = current_language()
+        # British English for English dates (20 February 2009), as CRIN wrote them.
+        return format_date(value, style, locale="en_GB" if language == "en" else language)
     except (ValueError, LookupError):
         return value.isoformat()

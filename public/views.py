@@ -229,7 +229,14 @@ def country(request, iso2: str):
         .order_by("year_enacted", "title")
     )
     findings_updated = max((f.updated_at for f in findings.values()), default=None)
-    status_as_of = max((p.as_of for p in participations if p.as_of), default=None)
+    status_as_of = max(
+        (
+            p.as_of or p.treaty.status_as_of
+            for p in participations
+            if p.as_of or p.treaty.status_as_of
+        ),
+        default=None,
+    )
     return render(
         request,
         "public/country.html",

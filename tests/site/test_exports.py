@@ -1,0 +1,104 @@
+"""Downloads open in a CSV or XLSX reader with the rows the page shows (its filters applied)."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response) -> list[dict]:
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def xlsx_rows(response) -> list[list]:
+    assert "spreadsheetml" in response["Content-Type"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_countries_csv_with_filter(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        rows = csv_rows(client.get("/countries/?region=europe&format=csv"))
+    assert [r["iso2"] for r in rows] == ["FR", "RU", "GB"]
+    gb = rows[2]
+    assert gb["opsc_status"] == "party" and gb["crc_status"] == "party"
+    assert rows[1]["opsc_status"] == "no_action"  # Russia's participation is a draft
+
+
+def test_countries_xlsx(client, world):
+    rows = xlsx_rows(client.get("/countries/?format=xlsx"))
+    assert rows[0][:3] == ["iso2", "iso3", "name"]
+    assert sorted(r[0] for r in rows[1:]) == ["FR", "GB", "RU", "US"]
+
+
+def test_findings_matrix_csv_keeps_not_assessed_distinct(client, world):
+    rows = csv_rows(
+        client.get("/compare/?countries=US,RU,GB&indicators=simple_possession&format=csv")
+    )
+    by_iso = {r["iso2"]: r for r in rows}
+    assert by_iso["US"]["simple_possession"] == "not_assessed"
+    assert by_iso["RU"]["simple_possession"] == "no"
+    assert by_iso["GB"]["simple_possession"] == "yes"
+    assert "s. 160" in by_iso["GB"]["simple_possession_evidence"]
+
+
+def test_findings_matrix_xlsx(client, world):
+    rows = xlsx_rows(client.get("/compare/?countries=FR&indicators=production&format=xlsx"))
+    assert rows == [
+        ["iso2", "country", "production", "production_evidence"],
+        ["FR", "France", "yes", "Code pénal art. 227-23"],
+    ]
+
+
+def test_participation_csv_with_filter(client, world):
+    rows = csv_rows(client.get("/treaties/opsc/?status=party&format=csv"))
+    assert sorted(r["iso2"] for r in rows) == ["FR", "GB", "US"]
+    gb = next(r for r in rows if r["iso2"] == "GB")
+    assert gb["consent_date"] == "2009-02-20" and gb["consent_type"] == "ratification"
+    assert gb["reservations_and_declarations"] == "1"
+
+
+def test_laws_xlsx_excludes_drafts(client, world):
+    rows = xlsx_rows(client.get("/laws/?format=xlsx"))
+    titles = [r[3] for r in rows[1:]]
+    assert sorted(titles) == ["Penal Code", "Protection of Children Act 1978"]
+
+
+def test_unknown_format_is_an_error(client, world):
+    assert client.get("/countries/?format=pdf").status_code == 400
+
+
+def test_full_dataset_zip(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = client.get("/downloads/dataset.zip")
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert {
+        "README.md",
+        "countries.csv",
+        "participations.csv",
+        "laws.csv",
+        "provisions.csv",
+        "findings.csv",
+        "reservations.csv",
+        "indicators.csv",
+    } <= names
+    readme = archive.read("README.md").decode()
+    assert "NOT BEEN ASSESSED" in readme and "as of 2026-02-03" in readme
+    findings = list(csv.DictReader(io.StringIO(archive.read("findings.csv").decode())))
+    assert len(findings) == 5  # the draft finding is left out
+    laws = archive.read("laws.csv").decode()
+    assert "Secret Draft Statute" not in laws
+    participations = list(csv.DictReader(io.StringIO(archive.read("participations.csv").decode())))
+    assert {(p["treaty"], p["iso2"], p["status"]) for p in participations} >= {
+        ("crc", "US", "signatory"),
+        ("opsc", "GB", "party"),
+    }
+    assert not any(p["iso2"] == "RU" for p in participations)

@@ -1,0 +1,220 @@
+"""The public pages, as a researcher reads them: content, citations, published records only,
+"not assessed" never shown as "no", bad input shown as an error, bounded queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from crin_legal.publication import PublicationStatus
+from laws.models import Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_home_gives_headline_counts_map_and_table(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        response = client.get("/")
+    assert response.status_code == 200
+    body = text(response)
+    # GB yes; FR partial; RU no; US not assessed.
+    assert "1 state criminalises simple possession, 1 in part; 1 not yet assessed" in body
+    html = response.content.decode()
+    assert html.count('class="state st-') == 4
+    assert 'aria-label="Russian Federation: No"' in html
+    assert 'aria-label="United States: Not assessed"' in html
+    assert 'href="/countries/gb/"' in html
+    assert "Not assessed (1)" in body and "No (1)" in body
+    # The accessible table under the map has one row per state.
+    table = html.split('class="map-table"')[1]
+    assert table.count('<th scope="row">') == 4
+
+
+def test_home_map_by_treaty_status(client, world):
+    response = client.get("/?treaty=opsc")
+    html = response.content.decode()
+    assert 'aria-label="France: Party"' in html
+    # Russia's participation is a draft: no action, not "party".
+    assert 'aria-label="Russian Federation: No action"' in html
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("indicator=nonsense", "indicator"),
+        ("treaty=xyz", "treaty"),
+        ("indicator=production&treaty=opsc", "treaty"),
+    ],
+)
+def test_home_rejects_unknown_vocabulary(client, world, query, parameter):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert f"<strong>{parameter}</strong>" in response.content.decode()
+
+
+def test_country_profile(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = client.get("/countries/gb/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    body = text(response)
+    assert "<h1>United Kingdom</h1>" in html
+    # Treaty participation with dates and kind of consent, and the reservation's full text.
+    assert "20 February 2009" in body and "Ratification" in body
+    assert "The United Kingdom declares that it reads article 3" in body
+    # Findings with the cited provision linked to its anchor on the law page.
+    assert f'href="/laws/{world.gb_act.pk}/#provision-{world.gb_s1.pk}"' in html
+    assert "PCA 1978 s. 1(1)(a)" in body
+    # Not assessed, not "no".
+    row = html.split('id="indicator-covers_virtual_material"')[1].split("</tr>")[0]
+    assert "Not assessed" in row and ">No<" not in row
+    # Sources, as-of and the citation.
+    assert "as of 3 February 2026" in body
+    assert "Cite this page" in body and "http://testserver/countries/gb/" in body
+
+
+def test_country_no_finding_shows_its_explanation(client, world):
+    body = text(client.get("/countries/ru/"))
+    assert "Only possession for distribution is an offence" in body
+    # The draft OPSC participation of Russia is not shown.
+    assert (
+        "Party" not in body.split("What the law criminalises")[0].split("Treaty participation")[-1]
+    )
+
+
+def test_country_hides_drafts(client, world):
+    body = text(client.get("/countries/us/"))
+    assert "Secret Draft Statute" not in body
+    row = client.get("/countries/us/").content.decode().split('id="indicator-production"')[1]
+    assert "Not assessed" in row.split("</tr>")[0]
+
+
+def test_country_code_is_case_insensitive_and_unknown_is_404(client, world):
+    response = client.get("/countries/GB/")
+    assert response.status_code == 301 and response["Location"] == "/countries/gb/"
+    assert client.get("/countries/zz/").status_code == 404
+
+
+def test_law_page_has_anchored_provisions(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/laws/{world.gb_act.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="provision-{world.gb_s160.pk}"' in html
+    assert "Simple possession" in text(response)
+    assert 'href="https://legislation.example.org/act"' in html
+    assert client.get(f"/laws/{world.draft_law.pk}/").status_code == 404
+
+
+def test_law_list_filters(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get("/laws/?kind=code")
+    body = text(response)
+    assert "Penal Code" in body and "Protection of Children Act" not in body
+    assert "Secret Draft Statute" not in text(client.get("/laws/"))
+    assert client.get("/laws/?country=ZZ").status_code == 400
+    assert client.get("/laws/?indicator=flying").status_code == 400
+
+
+def test_treaty_page(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = client.get("/treaties/opsc/")
+    assert response.status_code == 200
+    body = text(response)
+    html = response.content.decode()
+    assert "3 states shown" not in body  # all four states are listed
+    assert "4 states shown" in body
+    assert "New parties per year" in body and "<rect" in html
+    # Who is not yet a party: Russia (draft participation counts as no action).
+    universal = body.split("Not yet parties")[1]
+    assert "Russian Federation" in universal and "France" not in universal.split("Provisions")[0]
+    crc = text(client.get("/treaties/crc/"))
+    assert "signed 16 February 1995" in crc  # the US signed the CRC, not yet a party
+
+
+def test_treaty_page_filters(client, world):
+    body = text(client.get("/treaties/opsc/?region=americas"))
+    assert "1 state shown" in body
+    assert client.get("/treaties/opsc/?status=married").status_code == 400
+    assert client.get("/treaties/nope/").status_code == 404
+
+
+def test_compare_matrix(client, world, django_assert_max_num_queries):
+    url = "/compare/?countries=GB,FR,US&indicators=production,simple_possession"
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    html = response.content.decode()
+    matrix = html.split('class="data matrix')[1]
+    assert matrix.count('<th scope="row">') == 3
+    us_row = matrix.split("United States")[1].split("</tr>")[0]
+    assert us_row.count("Not assessed") == 2
+    fr_row = matrix.split("France")[1].split("</tr>")[0]
+    assert "Partial" in fr_row and f"#provision-{world.fr_art.pk}" in fr_row
+
+
+def test_compare_by_region_and_bad_input(client, world):
+    matrix = client.get("/compare/?region=europe").content.decode().split('class="data matrix')[1]
+    assert matrix.count('<th scope="row">') == 3
+    assert client.get("/compare/?countries=GB,XX").status_code == 400
+    assert client.get("/compare/?indicators=teleportation").status_code == 400
+
+
+def test_countries_list(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get("/countries/?region=europe")
+    body = text(response)
+    assert "3 countries" in body and "United States" not in body
+
+
+def test_topic_page_sanitises_the_explainer(client, world, django_assert_max_num_queries):
+    Topic.objects.filter(pk=world.topic.pk).update(
+        definition="<p>Material <strong>depicting</strong> a child.</p><script>alert(1)</script>"
+        '<a href="javascript:alert(1)" onclick="x()">bad</a>',
+        references='<ol><li><a href="https://example.org/icmec">ICMEC review</a></li></ol>',
+    )
+    with django_assert_max_num_queries(12):
+        response = client.get("/topics/csam/")
+    html = response.content.decode()
+    assert "<strong>depicting</strong>" in html
+    assert "<script>alert" not in html and "javascript:" not in html and "onclick" not in html
+    assert '<a href="https://example.org/icmec" rel="noopener noreferrer">' in html
+    body = text(response)
+    # Only the US has no published finding (its one finding is a draft).
+    assert "1 state has no published finding on this topic yet" in body
+    not_assessed = html.split("States not yet assessed on this topic")[1]
+    assert "United States" in not_assessed and "France" not in not_assessed
+    assert client.get("/topics/csam/?indicator=nope").status_code == 400
+
+
+def test_only_the_embed_page_may_be_framed(client, world):
+    embed = client.get("/embed/map/?indicator=production")
+    assert embed.status_code == 200
+    assert "X-Frame-Options" not in embed
+    assert 'target="_top"' in embed.content.decode()
+    assert client.get("/")["X-Frame-Options"] == "DENY"
+    assert client.get("/embed/map/?treaty=none").status_code == 400
+
+
+def test_drafts_change_nothing_until_published(client, world):
+    before = client.get("/?indicator=production").content.decode()
+    assert 'aria-label="United States: Not assessed"' in before
+    world.us.findings.update(publication_status=PublicationStatus.PUBLISHED)
+    after = client.get("/?indicator=production").content.decode()
+    assert 'aria-label="United States: Yes"' in after
+
+
+def test_every_page_is_reachable_from_reverse(client, world):
+    for name, args in [
+        ("public:home", []),
+        ("public:downloads", []),
+        ("public:search", []),
+        ("public:country_list", []),
+        ("public:law_list", []),
+        ("public:compare", []),
+        ("public:topic", ["csam"]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200
