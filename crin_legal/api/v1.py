@@ -26,12 +26,40 @@ public_urlpatterns = [
 ]
 
 
+API_DESCRIPTION = """\
+Read-only public API of the children's-rights legal database: states, treaties and participation
+(from the UN Treaty Collection), national laws, their provisions, and the findings that answer
+which states criminalise what, with a citation for each answer. Only published records appear.
+
+**Not assessed is not "no".** A state with no published finding for an indicator is
+`not_assessed`, never `no`: the country detail lists one finding per indicator, `not_assessed`
+included, and `/findings/?status=not_assessed` lists the unassessed (state, indicator) pairs.
+
+**Conventions.**
+- Lists are paginated: `{count, next, previous, results}`; `page` (from 1) and `page_size`
+  (1 to 500, default 50). A page beyond the last one is a 404.
+- Countries are keyed by ISO 3166-1 alpha-2 (case-insensitive); regions and sub-regions are
+  UN M49, rendered as `{slug, name}`; filters take the slug (`europe`, `western-europe`).
+- Parameters shown as arrays may be repeated or comma-separated (`country=gb,fr`).
+- Codes of a controlled vocabulary (treaty, indicator, topic, region, country, status, kind)
+  are checked: an unknown one is an error, never an empty list.
+
+**Errors.** Bad input is a 400 whose body names each parameter at fault:
+`{"detail": "Invalid request.", "errors": {"<parameter>": ["<message>"]}}` — an unknown
+parameter (a misspelt filter never returns the whole table), a value outside a vocabulary, a
+malformed number, a NUL byte, a value over 1,000 characters, a single-valued parameter repeated
+with different values, a bad `page_size`. An unknown object or path is a 404
+`{"detail": "..."}`.
+"""
+
+
 class PublicSchemaView(SpectacularAPIView):
     """OpenAPI 3 of the public v1 endpoints (and nothing else)."""
 
     # Rooted like the real URL configuration, so that paths read /api/v1/...
     patterns = [path("api/v1/", include((public_urlpatterns, "v1"), namespace="v1"))]
     custom_settings = {
+        "DESCRIPTION": API_DESCRIPTION,
         "SCHEMA_PATH_PREFIX": "/api/v1",
         "ENUM_NAME_OVERRIDES": {
             "LawKindEnum": "laws.models.LawKind",

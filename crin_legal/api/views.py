@@ -1,6 +1,7 @@
 """The base of every public viewset, the API index and the JSON 404 for unknown API paths."""
 
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
@@ -100,4 +101,16 @@ class IndexView(APIView):
 
 
 def not_found(request, path=""):
+    """Unknown paths under /api/v1/ get a JSON 404; a known path missing its trailing slash is
+    redirected (this catch-all would otherwise pre-empt Django's APPEND_SLASH)."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            target = request.path + "/"
+            if request.META.get("QUERY_STRING"):
+                target += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(target)
     return JsonResponse({"detail": "Not found: no such API endpoint."}, status=404)

@@ -228,3 +228,11 @@ def test_no_detail_path_gives_a_500(api, world, prefix):
         response = api.get(f"/api/v1/{prefix}/{quote(value, safe='')}/")
         assert response.status_code == 404, (value, response.status_code)
         assert response.json()["detail"]
+
+
+def test_missing_trailing_slash_redirects_keeping_the_query(api, world):
+    response = api.get("/api/v1/countries?region=europe")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/countries/?region=europe"
+    assert api.get("/api/v1/countries/gb").status_code == 301
+    assert api.get("/api/v1/nothing").status_code == 404

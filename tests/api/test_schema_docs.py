@@ -121,3 +121,9 @@ def test_index_lists_every_endpoint_with_absolute_urls(api, db):
     }
     for url in body.values():
         assert api.get(url).status_code == 200, url
+
+
+def test_schema_documents_the_error_shape_and_not_assessed(schema):
+    description = schema["info"]["description"]
+    assert '"errors": {"<parameter>"' in description
+    assert "never `no`" in description
