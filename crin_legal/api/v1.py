@@ -61,6 +61,10 @@ class PublicSchemaView(SpectacularAPIView):
     custom_settings = {
         "DESCRIPTION": API_DESCRIPTION,
         "SCHEMA_PATH_PREFIX": "/api/v1",
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "crin_legal.api.schema.add_data_enums",
+        ],
         "ENUM_NAME_OVERRIDES": {
             "LawKindEnum": "laws.models.LawKind",
             "LawStatusEnum": "laws.models.LawStatus",

@@ -236,3 +236,21 @@ def test_missing_trailing_slash_redirects_keeping_the_query(api, world):
     assert response["Location"] == "/api/v1/countries/?region=europe"
     assert api.get("/api/v1/countries/gb").status_code == 301
     assert api.get("/api/v1/nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["%00=1", "=1", "x" * 5000 + "=1", "&&&", "page_size", "a[]=1", "%ff%fe=1", "q=%ff"],
+)
+def test_odd_query_strings(api, world, query):
+    response = api.get(f"/api/v1/countries/?{query}")
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert response.json()["errors"]
+
+
+def test_too_many_parameters_is_a_json_400(api, world):
+    query = "&".join(f"country=gb{n}" for n in range(2000))
+    response = api.get(f"/api/v1/countries/?{query}")
+    assert response.status_code == 400
+    assert response.json()["errors"]

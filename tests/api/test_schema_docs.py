@@ -127,3 +127,24 @@ def test_schema_documents_the_error_shape_and_not_assessed(schema):
     description = schema["info"]["description"]
     assert '"errors": {"<parameter>"' in description
     assert "never `no`" in description
+
+
+def test_data_vocabularies_are_declared_with_their_current_codes(api, world):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    participations = parameters(schema, "/api/v1/participations/")
+    assert participations["treaty"]["schema"]["items"]["enum"] == ["crc", "opsc"]
+    assert participations["country"]["schema"]["items"]["enum"] == ["CI", "FR", "GB", "TR", "VA"]
+    countries = parameters(schema, "/api/v1/countries/")
+    assert countries["subregion"]["schema"]["items"]["enum"] == [
+        "northern-europe",
+        "western-africa",
+        "western-asia",
+        "western-europe",
+    ]
+    assert "simple_possession:not_assessed" in countries["finding"]["schema"]["items"]["enum"]
+    laws = parameters(schema, "/api/v1/laws/")
+    assert laws["indicator"]["schema"]["items"]["enum"] == [
+        "distribution",
+        "production",
+        "simple_possession",
+    ]
