@@ -30,6 +30,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	touch $@
 
 setup: $(VENV)/.installed
+	$(BIN)/python -m public.compile_messages
 	$(MANAGE) migrate --no-input
 	$(MAKE) --no-print-directory seed
 

@@ -190,7 +190,7 @@ def search(query: SearchQuery) -> SearchResult:
                     title=name,
                     url=reverse("public:country", args=[state.iso2.lower()]),
                     state=state,
-                    detail=f"{state.subregion.name}",
+                    detail=_(state.subregion.name),
                     indicators=set(findings[state.pk]),
                     sort=(0, sort_key(name)),
                 )
@@ -312,10 +312,10 @@ def _facets(query, matching, finding_of, treaty_of) -> dict:
             (k, label, type_counts[k], query.url(type=k, page="")) for k, label in TYPES.items()
         ],
         "region": [
-            (r.slug, r.name, region_counts[r.pk], query.url(region=r.slug)) for r in regions
+            (r.slug, _(r.name), region_counts[r.pk], query.url(region=r.slug)) for r in regions
         ],
         "indicator": [
-            (i.slug, i.name, indicator_counts[i.pk], query.url(indicator=i.slug, status=""))
+            (i.slug, _(i.name), indicator_counts[i.pk], query.url(indicator=i.slug, status=""))
             for i in indicators
         ],
         "status": [

@@ -62,3 +62,12 @@ def query_with(context, **overrides) -> str:
             params[key] = value
     encoded = params.urlencode()
     return "?" + encoded if encoded else "?"
+
+
+@register.filter
+def tr(value) -> str:
+    """A vocabulary row's name (indicator, region, treaty title) in the visitor's language."""
+    from django.utils.translation import gettext
+
+    text = str(value or "")
+    return gettext(text) if text else text
