@@ -61,7 +61,8 @@ def test_facet_counts_shown(client, world):
 
 def test_paging(client, world):
     for n in range(25):
-        StateFactory(name=f"Zedland {n:02d}")
+        code = f"X{chr(65 + n)}"
+        StateFactory(iso2=code, iso3=f"{code}X", m49=f"{900 + n}", name=f"Zedland {n:02d}")
     first = client.get("/search/?q=zedland")
     assert "25 results" in first.content.decode() and 'rel="next"' in first.content.decode()
     second = client.get("/search/?q=zedland&page=2")

@@ -1,0 +1,96 @@
+"""Five languages: prefixed URLs, <html lang/dir>, translated strings, localised country names
+and dates, a language switch that is remembered."""
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "prefix, lang, direction, heading",
+    [
+        ("", "en", "ltr", "Which states criminalise child sexual abuse material?"),
+        ("/fr", "fr", "ltr", "Quels États incriminent les contenus pédocriminels ?"),
+        (
+            "/es",
+            "es",
+            "ltr",
+            "¿Qué Estados tipifican como delito el material de abuso sexual infantil?",
+        ),
+        (
+            "/ru",
+            "ru",
+            "ltr",
+            "Какие государства криминализируют материалы сексуального насилия над детьми?",
+        ),
+        ("/ar", "ar", "rtl", "ما الدول التي تجرّم مواد الاعتداء الجنسي على الأطفال؟"),
+    ],
+)
+def test_home_in_five_languages(client, world, prefix, lang, direction, heading):
+    html = client.get(f"{prefix}/").content.decode()
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    assert f"<h1>{heading}</h1>" in html
+
+
+@pytest.mark.parametrize(
+    "prefix, name, date",
+    [
+        ("", "United Kingdom", "20 February 2009"),
+        ("/fr", "Royaume-Uni", "20 février 2009"),
+        ("/es", "Reino Unido", "20 de febrero de 2009"),
+        ("/ru", "Великобритания", "20 февраля 2009"),
+        ("/ar", "المملكة المتحدة", "20 فبراير 2009"),
+    ],
+)
+def test_country_names_and_dates_are_localised(client, world, prefix, name, date):
+    html = client.get(f"{prefix}/countries/gb/").content.decode()
+    assert f"<h1>{name}</h1>" in html
+    assert date in html
+
+
+def test_statuses_and_vocabulary_are_translated(client, world):
+    html = client.get("/fr/countries/us/").content.decode()
+    assert "Non évalué" in html and "Not assessed" not in html
+    assert "Simple détention" in html  # the indicator's name
+    assert "Amérique du Nord" in html  # the sub-region
+
+
+def test_links_stay_in_the_chosen_language(client, world):
+    html = client.get("/fr/").content.decode()
+    assert 'href="/fr/countries/gb/"' in html and 'href="/countries/gb/"' not in html
+
+
+def test_language_switch_is_remembered(client, world):
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/countries/gb/"})
+    assert response.status_code == 302 and response["Location"] == "/ar/countries/gb/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+    # Back on an unprefixed page later, the choice holds.
+    later = client.get("/compare/?countries=GB")
+    assert later.status_code == 302 and later["Location"] == "/ar/compare/?countries=GB"
+    # Choosing English again serves the unprefixed pages.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/ar/compare/"})
+    assert client.get("/compare/").status_code == 200
+
+
+def test_api_and_admin_are_not_language_prefixed(client, world):
+    assert client.get("/fr/api/v1/").status_code == 404
+    assert client.get("/fr/admin/").status_code == 404
+    assert client.get("/admin/").status_code == 302
+
+
+def test_every_site_string_is_translated():
+    """No UI string of the site is left untranslated in any of the four catalogues."""
+    from babel.messages.pofile import read_po
+
+    for lang in ("fr", "es", "ru", "ar"):
+        with open(settings.BASE_DIR / "locale" / lang / "LC_MESSAGES" / "django.po", "rb") as f:
+            catalog = read_po(f)
+        missing = [
+            m.id
+            for m in catalog
+            if m.id
+            and any(path.startswith("public/") for path, _line in m.locations)
+            and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+        ]
+        assert missing == [], (lang, missing)
