@@ -68,6 +68,11 @@ def test_language_switch_is_remembered(client, world):
     # Back on an unprefixed page later, the choice holds.
     later = client.get("/compare/?countries=GB")
     assert later.status_code == 302 and later["Location"] == "/ar/compare/?countries=GB"
+    # Switching from a prefixed page goes to the same page in the new language.
+    html = client.get("/ar/compare/?countries=GB").content.decode()
+    assert 'name="next" value="/compare/?countries=GB"' in html
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/compare/?countries=GB"})
+    assert response["Location"] == "/ru/compare/?countries=GB"
     # Choosing English again serves the unprefixed pages.
     client.post("/i18n/setlang/", {"language": "en", "next": "/ar/compare/"})
     assert client.get("/compare/").status_code == 200

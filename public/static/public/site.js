@@ -62,6 +62,8 @@
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           var x = cellValue(a, index, type), y = cellValue(b, index, type);
+          // Empty cells (no date, no value) go last whichever the direction.
+          if (x === "" || y === "") return (x === "") - (y === "");
           var c = type === "number" ? x - y : String(x).localeCompare(String(y));
           return ascending ? c : -c;
         });

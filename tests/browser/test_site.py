@@ -1,0 +1,148 @@
+"""Every page type in headless Chromium: it loads, key content is there, the map draws every
+state and navigates on click and keyboard, the language switch works, downloads parse, and
+axe-core finds no WCAG A/AA violation."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def point_on(page, iso2: str) -> tuple[float, float]:
+    """A point of the viewport where the state's own shape is hit (not just its bounding box:
+    France's includes French Guiana, so the box's centre is in the Atlantic)."""
+    point = page.evaluate(
+        """(iso2) => {
+            const link = document.querySelector(`svg a.state[data-iso2="${iso2}"]`);
+            link.scrollIntoView({block: "center"});
+            const box = link.getBoundingClientRect();
+            for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) {
+                const x = box.left + box.width * i / 40, y = box.top + box.height * j / 40;
+                const hit = document.elementFromPoint(x, y);
+                if (hit && hit.closest("a.state") === link) return [x, y];
+            }
+            return null;
+        }""",
+        iso2,
+    )
+    assert point, f"{iso2} is not drawn where it can be pointed at"
+    return point[0], point[1]
+
+
+def test_map_draws_every_state_and_navigates(page, world):
+    page.goto("/")
+    states = page.locator("svg a.state")
+    assert states.count() == 4  # every state in the database
+    assert page.locator('svg a.state[data-iso2="FR"] path').count() == 1
+    # Hover shows the state and its status.
+    page.mouse.move(*point_on(page, "RU"))
+    tooltip = page.locator(".map-tooltip")
+    assert tooltip.is_visible() and tooltip.inner_text() == "Russian Federation: No"
+    # A click opens the country.
+    page.mouse.click(*point_on(page, "FR"))
+    page.wait_for_url("**/countries/fr/")
+    assert page.locator("h1").inner_text() == "France"
+
+
+def test_map_keyboard_focus_and_enter(page, world):
+    page.goto("/?treaty=opsc")
+    link = page.locator('svg a.state[data-iso2="GB"]')
+    link.focus()
+    assert page.locator(".map-tooltip").inner_text() == "United Kingdom: Party"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/countries/gb/")
+
+
+def test_map_layer_select_submits(page, world):
+    page.goto("/")
+    page.select_option("#layer-indicator", "production")
+    page.wait_for_url("**/?indicator=production")
+    assert page.locator('svg a.state[data-iso2="GB"]').get_attribute("aria-label") == (
+        "United Kingdom: Yes"
+    )
+
+
+def test_skip_link_is_first_and_visible_on_focus(page, world):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_sortable_table(page, world):
+    page.goto("/treaties/opsc/")
+    table = page.locator("table.sortable").last
+    header = table.locator("thead th").nth(4)  # consent to be bound
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    first = table.locator("tbody tr").first.locator("th").inner_text()
+    assert first == "United States"  # 2002, the earliest consent
+
+
+def test_language_switch_is_remembered(page, world):
+    page.goto("/countries/gb/")
+    page.click('button[name="language"][value="fr"]')
+    page.wait_for_url("**/fr/countries/gb/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "Royaume-Uni"
+    page.goto("/treaties/opsc/")
+    assert page.url.endswith("/fr/treaties/opsc/")
+    page.click('button[name="language"][value="ar"]')
+    page.wait_for_url("**/ar/treaties/opsc/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+def test_downloads_parse_with_the_right_rows(page, world):
+    page.goto("/countries/?region=europe")
+    with page.expect_download() as info:
+        page.click("a:text-is('CSV')")
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8").read())))
+    assert sorted(r["iso2"] for r in rows) == ["FR", "GB", "RU"]
+    page.goto("/compare/?countries=GB,US&indicators=production")
+    with page.expect_download() as info:
+        page.click("a:text-is('XLSX')")
+    sheet = load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[1][:3] == ["GB", "United Kingdom", "yes"]
+    assert values[2][:3] == ["US", "United States", "not_assessed"]
+
+
+PAGES = [
+    "/",
+    "/?treaty=opsc",
+    "/countries/",
+    "/countries/gb/",
+    "/countries/ru/",
+    "/laws/",
+    "LAW",
+    "/treaties/opsc/",
+    "/compare/?countries=GB,FR,US,RU",
+    "/search/?q=possession",
+    "/search/?type=country&indicator=simple_possession&status=not_assessed",
+    "/topics/csam/",
+    "/downloads/",
+    "/embed/map/?indicator=production",
+    "/ar/",
+    "/ar/countries/gb/",
+    "/ru/compare/",
+    "/?indicator=nonsense",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_accessibility_violations(page, world, path):
+    if path == "LAW":
+        path = f"/laws/{world.gb_act.pk}/"
+    response = page.goto(path)
+    assert response.status in (200, 400)
+    # Open the collapsed tables, so their content is checked too.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert axe_violations(page) == []
