@@ -7,7 +7,9 @@ static/laws/admin/finding_evidence.js), and the finding form applies the same ru
 importers (laws.forms.FindingAdminForm -> laws.services.validate_finding).
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,8 @@ class LawProvisionInline(FrozenChoicesMixin, admin.StackedInline):
         ("verified", "verification_source"),
     ]
     filter_horizontal = ["indicators"]
+    # Compact rows: a law can have dozens of provisions on one page.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     # Indicators are a short vocabulary: read once for the page, not once per provision.
     frozen_choice_fields = ("indicators",)
     extra = 1
