@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from tests.conftest import staff_login
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
@@ -24,7 +25,7 @@ def editor(editors_group):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    staff_login(client, editor)
     return client
 
 

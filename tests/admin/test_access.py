@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.admin.conftest import saved_user
+from tests.conftest import staff_login
 from tests.factories import (
     FindingFactory,
     IndicatorFactory,
@@ -142,7 +143,7 @@ def test_editor_cannot_manage_users(editor_client):
 
 @pytest.mark.django_db
 def test_staff_user_outside_the_group_can_edit_nothing(client):
-    client.force_login(saved_user(is_staff=True))
+    staff_login(client, saved_user(is_staff=True))
     assert client.get(admin_url(State, "changelist")).status_code == 403
 
 
@@ -162,7 +163,7 @@ def test_anonymous_is_redirected_to_login(client, one_of_each):
 
 @pytest.mark.django_db
 def test_superuser_gets_every_add_page(client):
-    client.force_login(saved_user(is_staff=True, is_superuser=True))
+    staff_login(client, saved_user(is_staff=True, is_superuser=True))
     for model in admin.site._registry:
         if model._meta.app_label in ("laws", "treaties"):
             assert client.get(admin_url(model, "add")).status_code == 200, model
