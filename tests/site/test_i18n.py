@@ -99,3 +99,21 @@ def test_every_site_string_is_translated():
             and not (all(m.string) if isinstance(m.string, tuple) else m.string)
         ]
         assert missing == [], (lang, missing)
+
+
+@pytest.mark.parametrize("prefix", ["/fr", "/es", "/ru", "/ar"])
+def test_svg_coordinates_are_not_localised(client, world, prefix):
+    """A French decimal comma in cx="12,5" would throw the map's markers off the map."""
+    import re
+
+    from treaties.models import State
+
+    # Malta is drawn as a marker (too small to see as a shape).
+    State.objects.filter(pk=world.ru.pk).update(m49="470", iso2="MT", iso3="MLT", name="Malta")
+    html = client.get(f"{prefix}/").content.decode()
+    circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', html)
+    assert circles
+    for cx, cy in circles:
+        float(cx), float(cy)
+    bars = re.findall(r'<rect x="([^"]+)"', client.get(f"{prefix}/treaties/opsc/").content.decode())
+    assert bars and all(float(x) >= 0 for x in bars)
