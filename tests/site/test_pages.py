@@ -22,7 +22,7 @@ def test_home_gives_headline_counts_map_and_table(client, world, django_assert_m
     assert response.status_code == 200
     body = text(response)
     # GB yes; FR partial; RU no; US not assessed.
-    assert "1 state criminalises simple possession, 1 in part; 1 not yet assessed" in body
+    assert "1 state criminalises simple possession, 1 in part, 1 do not; 1 not yet assessed" in body
     html = response.content.decode()
     assert html.count('class="state st-') == 4
     assert 'aria-label="Russian Federation: No"' in html
