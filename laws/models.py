@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.publication import PublicationStatus, PublishableQuerySet
+from crin_legal.history import History
+from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
+from crin_legal.versioning import VersionedModel
 from treaties.models import State, TreatyProvision
 
 
@@ -26,7 +28,7 @@ class LawStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class Law(models.Model):
+class Law(PublicRecord, VersionedModel):
     """A legal instrument of one state."""
 
     state = models.ForeignKey(
@@ -61,11 +63,13 @@ class Law(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = History(m2m_fields=["amends"])
 
     class Meta:
         ordering = ["state__name", "year_enacted", "title"]
         verbose_name = _("law")
         verbose_name_plural = _("laws")
+        permissions = [("publish_law", "Can publish, send back and withdraw laws")]
         constraints = [
             models.UniqueConstraint(fields=["state", "citation"], name="laws_law_unique_state_citation"),
             models.CheckConstraint(condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"),
@@ -89,7 +93,7 @@ class Law(models.Model):
         return self.title
 
 
-class LawProvision(models.Model):
+class LawProvision(VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
@@ -105,6 +109,8 @@ class LawProvision(models.Model):
     verified = models.BooleanField(default=False)
     verification_source = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = History(m2m_fields=["indicators"])
 
     class Meta:
         ordering = ["law", "order", "id"]
@@ -170,6 +176,7 @@ class Indicator(models.Model):
     treaty_provisions = models.ManyToManyField(
         TreatyProvision, through="IndicatorBasis", blank=True, related_name="indicators"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -221,7 +228,7 @@ class FindingStatus(models.TextChoices):
 NOT_ASSESSED = "not_assessed"
 
 
-class Finding(models.Model):
+class Finding(PublicRecord, VersionedModel):
     """One state and one indicator: the answer, with its evidence."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
@@ -249,11 +256,13 @@ class Finding(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = History(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["state__name", "indicator__order"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        permissions = [("publish_finding", "Can publish, send back and withdraw findings")]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "indicator"], name="laws_finding_unique_state_indicator"
@@ -282,3 +291,54 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state} – {self.indicator}: {self.status}"
+
+
+class ImportBatchStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    APPLIED = "applied", _("Applied")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file (bulk import or UNTC refresh), kept from its preview to its apply.
+
+    The content stays on the server, so what is applied is byte for byte what was previewed
+    (`sha256`); `preview` and `result` hold the row-by-row plans (laws.bulk_import.Plan, or the
+    UNTC diff) as shown to the editor.
+    """
+
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    publish = models.BooleanField(
+        default=False, help_text=_("Publish the rows written (only for those who may publish)")
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportBatchStatus.choices, default=ImportBatchStatus.PREVIEWED
+    )
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportBatchStatus.values),
+                name="laws_importbatch_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

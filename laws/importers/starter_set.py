@@ -28,7 +28,6 @@ Choices, so that the imported data claim no more than the files do:
   as editors set them. Rows missing from the files are not deleted.
 """
 
-import csv
 import datetime
 import decimal
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from treaties.models import State
 from ..models import Finding, FindingStatus, Indicator, Law, LawKind, LawProvision, LawStatus
 from ..services import finding_save
 from .errors import DataFileError
+from .tables import Table, read_csv_file
 
 LAW_COLUMNS = (
     "country_iso2",
@@ -122,43 +122,55 @@ class StarterSet:
 
 
 class _Reader:
-    """Reads one CSV file, collecting problems as "file, line N: message"."""
+    """Reads one table, collecting problems as "file, line N: message" (in `errors`, shared by the
+    files of one import) and by line (in `line_errors`, for a row-by-row preview)."""
 
-    def __init__(self, path: Path, columns: tuple[str, ...], errors: list[str]):
-        self.path = path
-        self.name = path.name
+    def __init__(
+        self,
+        table: Table | None,
+        columns: tuple[str, ...],
+        errors: list[str],
+        *,
+        optional: tuple[str, ...] = (),
+        strict_header: bool = False,
+    ):
+        self.table = table
+        self.name = table.name if table is not None else ""
         self.columns = columns
+        self.optional = optional
+        self.strict_header = strict_header
         self.errors = errors
+        self.line_errors: dict[int, list[str]] = {}
 
     def rows(self):
-        try:
-            handle = self.path.open(encoding="utf-8-sig", newline="")
-        except FileNotFoundError:
-            self.errors.append(f"{self.path}: file not found.")
+        if self.table is None:
             return
-        with handle:
-            reader = csv.DictReader(handle, strict=True)
-            header = reader.fieldnames or []
-            missing = [c for c in self.columns if c not in header]
-            if missing:
-                self.errors.append(f"{self.name}, line 1: missing column(s): {', '.join(missing)}.")
-                return
-            start = reader.line_num + 1
-            try:
-                for row in reader:
-                    line, start = start, reader.line_num + 1
-                    if None in row or any(v is None for v in row.values()):
-                        self.errors.append(
-                            f"{self.name}, line {line}: expected {len(header)} fields, "
-                            "found a different number."
-                        )
-                        continue
-                    yield line, {k: (v or "").strip() for k, v in row.items()}
-            except csv.Error as exc:
-                self.errors.append(f"{self.name}, line {reader.line_num}: {exc}.")
+        header = self.table.header
+        missing = [c for c in self.columns if c not in header]
+        if missing:
+            self.error(1, f"missing column(s): {', '.join(missing)}.")
+            return
+        unknown = [c for c in header if c not in self.columns and c not in self.optional]
+        if self.strict_header and unknown:
+            self.error(
+                1,
+                f"unknown column(s): {', '.join(repr(c) for c in unknown)}; "
+                f"expected {', '.join(self.columns + self.optional)}.",
+            )
+            return
+        repeated = sorted({c for c in header if header.count(c) > 1})
+        if repeated:
+            self.error(1, f"column(s) given twice: {', '.join(repeated)}.")
+            return
+        for line, values in self.table.rows:
+            if len(values) != len(header):
+                self.error(line, f"expected {len(header)} fields, found a different number.")
+                continue
+            yield line, {k: (v or "").strip() for k, v in zip(header, values, strict=True)}
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(f"{self.name}, line {line}: {message}")
+        self.line_errors.setdefault(line, []).append(message)
 
     def required(self, line: int, row: dict, column: str, max_length: int | None = None) -> str:
         value = row[column]
@@ -227,8 +239,7 @@ class _Reader:
         return iso2
 
 
-def _laws(directory: Path, states: dict[str, State], errors: list[str]) -> list[LawRow]:
-    reader = _Reader(directory / "laws.csv", LAW_COLUMNS, errors)
+def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
     url = URLValidator()
     rows: list[LawRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -253,7 +264,6 @@ def _laws(directory: Path, states: dict[str, State], errors: list[str]) -> list[
             "source_url": source_url,
             "verified": reader.boolean(line, row, "verified"),
             "verification_source": reader.text(line, row, "verification_source"),
-            "publication_status": PublicationStatus.PUBLISHED,
         }
         key = (iso2, citation)
         if key in seen:
@@ -264,13 +274,12 @@ def _laws(directory: Path, states: dict[str, State], errors: list[str]) -> list[
 
 
 def _provisions(
-    directory: Path,
+    reader: _Reader,
     states: dict[str, State],
     indicators: set[str],
     laws: set[tuple[str, str]],
-    errors: list[str],
+    laws_where: str = "in laws.csv",
 ) -> list[ProvisionRow]:
-    reader = _Reader(directory / "provisions.csv", PROVISION_COLUMNS, errors)
     rows: list[ProvisionRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     order: dict[tuple[str, str], int] = {}
@@ -279,7 +288,7 @@ def _provisions(
         law_citation = reader.required(line, row, "law_citation")
         label = reader.required(line, row, "label", max_length=120)
         if iso2 in states and law_citation and (iso2, law_citation) not in laws:
-            reader.error(line, f"no law {law_citation!r} of {iso2} in laws.csv.")
+            reader.error(line, f"no law {law_citation!r} of {iso2} {laws_where}.")
         conduct = [c.strip() for c in row["conduct"].split(";") if c.strip()]
         for slug in conduct:
             if slug not in indicators:
@@ -294,6 +303,11 @@ def _provisions(
             )
         seen[key] = line
         position = order[(iso2, law_citation)] = order.get((iso2, law_citation), 0) + 1
+        if row.get("order"):
+            if row["order"].isdigit() and int(row["order"]) < 2**31:
+                position = int(row["order"])
+            else:
+                reader.error(line, f"'order' is {row['order']!r}, not a whole number.")
         values = {
             "heading": reader.text(line, row, "heading", max_length=300),
             "summary": reader.text(line, row, "summary"),
@@ -327,13 +341,12 @@ def _evidence(value: str) -> list[tuple[str, str]] | None:
 
 
 def _findings(
-    directory: Path,
+    reader: _Reader,
     states: dict[str, State],
     indicators: set[str],
     provisions: set[tuple[str, str, str]],
-    errors: list[str],
+    provisions_where: str = "a row of provisions.csv",
 ) -> list[FindingRow]:
-    reader = _Reader(directory / "findings.csv", FINDING_COLUMNS, errors)
     rows: list[FindingRow] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in reader.rows():
@@ -365,8 +378,8 @@ def _findings(
                     if iso2 in states and (iso2, law_citation, label) not in provisions:
                         reader.error(
                             line,
-                            f"evidence {law_citation} :: {label} does not resolve to a row of "
-                            f"provisions.csv for {iso2}.",
+                            f"evidence {law_citation} :: {label} does not resolve to "
+                            f"{provisions_where} for {iso2}.",
                         )
                 evidence = parsed
                 if len(set(parsed)) != len(parsed):
@@ -389,7 +402,6 @@ def _findings(
                 values={
                     "evidence_citation": reader.text(line, row, "evidence", max_length=500),
                     "verified": reader.boolean(line, row, "verified"),
-                    "publication_status": PublicationStatus.PUBLISHED,
                 },
                 evidence=evidence,
             )
@@ -404,23 +416,37 @@ def read_starter_set(directory: Path) -> StarterSet:
     """
     directory = Path(directory)
     errors: list[str] = []
+    tables: dict[str, Table | None] = {}
+    for name in ("laws.csv", "provisions.csv", "findings.csv"):
+        try:
+            tables[name] = read_csv_file(directory / name)
+        except DataFileError as exc:
+            errors.extend(exc.errors)
+            tables[name] = None
     states = {s.iso2: s for s in State.objects.all()}
     indicators = set(Indicator.objects.values_list("slug", flat=True))
     data = StarterSet()
-    data.laws = _laws(directory, states, errors)
+    data.laws = _laws(_Reader(tables["laws.csv"], LAW_COLUMNS, errors), states)
     data.provisions = _provisions(
-        directory, states, indicators, {(r.iso2, r.citation) for r in data.laws}, errors
+        _Reader(tables["provisions.csv"], PROVISION_COLUMNS, errors, optional=("order",)),
+        states,
+        indicators,
+        {(r.iso2, r.citation) for r in data.laws},
     )
     data.findings = _findings(
-        directory,
+        _Reader(tables["findings.csv"], FINDING_COLUMNS, errors),
         states,
         indicators,
         {(r.iso2, r.law_citation, r.label) for r in data.provisions},
-        errors,
     )
     if errors:
         raise DataFileError(errors)
     return data
+
+
+def finding_values(row: FindingRow, evidence: list[LawProvision], extra: dict) -> dict:
+    """The fields a findings row sets besides status, note and evidence."""
+    return {**row.values, "verification_source": _finding_source(row, evidence), **extra}
 
 
 def _finding_source(row: FindingRow, evidence: list[LawProvision]) -> str:
@@ -430,6 +456,54 @@ def _finding_source(row: FindingRow, evidence: list[LawProvision]) -> str:
         for (law_citation, label), provision in zip(row.evidence, evidence, strict=True)
     ]
     return "Rests on its evidence provisions, verified against: " + " | ".join(parts)
+
+
+# --- Row-level writes, shared by this importer and the admin's bulk import (laws.bulk_import) ---
+# Each writes through Model.save() (upsert) or laws.services.finding_save, and only what differs.
+
+
+def save_law_row(row: LawRow, state: State, extra: dict) -> tuple[Law, str]:
+    """Upsert one laws row; `extra` adds fields the file does not hold (publication status)."""
+    return upsert(Law, {"state": state, "citation": row.citation}, {**row.values, **extra})
+
+
+def save_provision_row(
+    row: ProvisionRow, law: Law, indicators: dict[str, Indicator]
+) -> tuple[LawProvision, str]:
+    provision, outcome = upsert(LawProvision, {"law": law, "label": row.label}, row.values)
+    wanted = {indicators[slug].pk for slug in row.indicators}
+    if set(provision.indicators.values_list("pk", flat=True)) != wanted:
+        provision.indicators.set(wanted)
+        if outcome == "unchanged":
+            outcome = "updated"
+            provision.save(update_fields=["updated_at"])
+    return provision, outcome
+
+
+def save_finding_row(
+    row: FindingRow,
+    state: State,
+    indicator: Indicator,
+    evidence: list[LawProvision],
+    extra: dict,
+    current: Finding | None,
+) -> str:
+    """Write one findings row through finding_save (raises ValidationError if the rules fail)."""
+    values = finding_values(row, evidence, extra)
+    if current is not None and _same(current, row, values, evidence):
+        return "unchanged"
+    finding_save(
+        state=state,
+        indicator=indicator,
+        status=row.status,
+        evidence=evidence,
+        note=row.note,
+        **values,
+    )
+    return "inserted" if current is None else "updated"
+
+
+PUBLISHED = {"publication_status": PublicationStatus.PUBLISHED}
 
 
 @transaction.atomic
@@ -444,22 +518,13 @@ def import_starter_set(directory: Path) -> ImportCounts:
 
     laws: dict[tuple[str, str], Law] = {}
     for row in data.laws:
-        law, outcome = upsert(
-            Law, {"state": states[row.iso2], "citation": row.citation}, row.values
-        )
+        law, outcome = save_law_row(row, states[row.iso2], PUBLISHED)
         laws[(row.iso2, row.citation)] = law
         law_counts.add(outcome)
 
     provisions: dict[tuple[str, str, str], LawProvision] = {}
     for row in data.provisions:
-        law = laws[(row.iso2, row.law_citation)]
-        provision, outcome = upsert(LawProvision, {"law": law, "label": row.label}, row.values)
-        wanted = {indicators[slug].pk for slug in row.indicators}
-        if set(provision.indicators.values_list("pk", flat=True)) != wanted:
-            provision.indicators.set(wanted)
-            if outcome == "unchanged":
-                outcome = "updated"
-                provision.save(update_fields=["updated_at"])
+        provision, outcome = save_provision_row(row, laws[(row.iso2, row.law_citation)], indicators)
         provisions[(row.iso2, row.law_citation, row.label)] = provision
         provision_counts.add(outcome)
 
@@ -473,24 +538,14 @@ def import_starter_set(directory: Path) -> ImportCounts:
     for row in data.findings:
         state, indicator = states[row.iso2], indicators[row.indicator]
         evidence = [provisions[(row.iso2, c, label)] for c, label in row.evidence]
-        values = {**row.values, "verification_source": _finding_source(row, evidence)}
-        current = existing.get((state.pk, indicator.pk))
-        if current is not None and _same(current, row, values, evidence):
-            finding_counts.add("unchanged")
-            continue
         try:
-            finding_save(
-                state=state,
-                indicator=indicator,
-                status=row.status,
-                evidence=evidence,
-                note=row.note,
-                **values,
+            outcome = save_finding_row(
+                row, state, indicator, evidence, PUBLISHED, existing.get((state.pk, indicator.pk))
             )
         except ValidationError as exc:
             errors.extend(f"findings.csv, line {row.line}: {m}" for m in exc.messages)
             continue
-        finding_counts.add("inserted" if current is None else "updated")
+        finding_counts.add(outcome)
     if errors:
         # Raising inside the transaction rolls back everything written above.
         raise DataFileError(errors)

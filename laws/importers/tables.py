@@ -1,0 +1,166 @@
+"""Read a table (a header row, then data rows) from a CSV file or an uploaded CSV or XLSX file.
+
+Every reader returns a `Table` whose rows carry the line (CSV) or row number (XLSX) an editor sees
+in a spreadsheet, so that validation can name it. Problems with the file as a whole (wrong
+encoding, empty, several sheets, formulas, too big) raise `DataFileError` naming the file.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataFileError
+
+# Bounds on an upload (the admin's bulk import): far above the starter set's largest file
+# (findings.csv, 171 lines, 40 kB) and small enough to validate in one request.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+@dataclass
+class Table:
+    name: str
+    header: list[str]
+    # (line or row number, the cell values as text)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def read_csv_text(name: str, text: str, *, max_rows: int | None = None) -> Table:
+    """Parse CSV text. Blank lines are skipped, as csv.DictReader does."""
+    if "\x00" in text:
+        raise DataFileError([f"{name}: the file holds NUL bytes; it is not a CSV text file."])
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(h.strip() for h in header):
+            raise DataFileError([f"{name}: the file is empty (no header row)."])
+        table = Table(name=name, header=[h.strip() for h in header])
+        start = reader.line_num + 1
+        for values in reader:
+            line, start = start, reader.line_num + 1
+            if not values:
+                continue
+            table.rows.append((line, values))
+            if max_rows is not None and len(table.rows) > max_rows:
+                raise DataFileError([f"{name}: more than {max_rows} rows; split the file."])
+    except csv.Error as exc:
+        raise DataFileError([f"{name}, line {reader.line_num}: {exc}."]) from exc
+    return table
+
+
+def read_csv_file(path: Path) -> Table:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise DataFileError([f"{path}: file not found."]) from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError([_not_utf8(path.name, exc)]) from exc
+    return read_csv_text(path.name, text)
+
+
+def _not_utf8(name: str, exc: UnicodeDecodeError) -> str:
+    return (
+        f"{name}: not UTF-8 text (byte {exc.start + 1} is 0x{exc.object[exc.start]:02x}); "
+        "save it as 'CSV UTF-8' (or upload the XLSX file)."
+    )
+
+
+def read_csv_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFileError([_not_utf8(name, exc)]) from exc
+    return read_csv_text(name, text, max_rows=max_rows)
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(decimal.Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def read_xlsx_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
+    """One worksheet, values only: a formula is refused (its result is not in the file unless
+    Excel computed and cached it, and we will not guess it)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise DataFileError([f"{name}: not a readable XLSX workbook."]) from exc
+    try:
+        sheets = workbook.worksheets
+        if len(sheets) != 1:
+            titles = ", ".join(repr(s.title) for s in sheets)
+            raise DataFileError(
+                [f"{name}: the workbook has {len(sheets)} sheets ({titles}); upload one sheet."]
+            )
+        table: Table | None = None
+        errors: list[str] = []
+        for number, row in enumerate(sheets[0].iter_rows(), start=1):
+            values = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    errors.append(
+                        f"{name}, row {number}: cell {cell.coordinate} holds a formula "
+                        f"({cell.value}); paste values only."
+                    )
+                values.append(_cell_text(cell.value).strip() if cell.value is not None else "")
+            while values and values[-1] == "":
+                values.pop()
+            if table is None:
+                if not values:
+                    continue  # leading empty rows
+                table = Table(name=name, header=values)
+                continue
+            if not values:
+                continue
+            table.rows.append((number, values))
+            if len(table.rows) > max_rows:
+                raise DataFileError([f"{name}: more than {max_rows} rows; split the file."])
+        if errors:
+            raise DataFileError(errors)
+        if table is None:
+            raise DataFileError([f"{name}: the sheet is empty (no header row)."])
+        # A short row in a sheet is empty cells at its end, not missing fields.
+        width = len(table.header)
+        table.rows = [(n, v + [""] * (width - len(v))) for n, v in table.rows]
+        return table
+    finally:
+        workbook.close()
+
+
+def read_upload(name: str, content: bytes) -> Table:
+    """An uploaded .csv or .xlsx file, within the bounds above."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise DataFileError(
+            [f"{name}: {len(content)} bytes, more than the {MAX_UPLOAD_BYTES} bytes accepted."]
+        )
+    if not content.strip():
+        raise DataFileError([f"{name}: the file is empty."])
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return read_xlsx_bytes(name, content)
+    if lower.endswith(".csv"):
+        if content[:4] == b"PK\x03\x04":
+            raise DataFileError([f"{name}: this is a spreadsheet workbook, not CSV text."])
+        return read_csv_bytes(name, content)
+    raise DataFileError([f"{name}: upload a .csv or .xlsx file."])
