@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "crin_legal",
     "treaties",
     "laws",
     "public",
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so rate limits and API keys apply to every request: a 304 or a cached public API
+    # response then skips URL resolution, the view, rendering and the DB (crin_legal/cache.py).
+    "crin_legal.cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "crin_legal.urls"
@@ -111,6 +115,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public response cache and the data-version stamp (crin_legal/cache.py). The stamp is read
+# from the cache only when every process shares it (Redis); otherwise from the database.
+PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE", default=True)
+PUBLIC_CACHE_SHARED = bool(REDIS_URL)
+PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", "3600"))
+# Part of every cache key and ETag: set it per deployment so new code never serves old output.
+RELEASE = os.environ.get("RELEASE", "")
+
+# Read replica: public reads go to DATABASE_REPLICA_URL when set (crin_legal/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["crin_legal.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from crin_legal.cache import data_changes
+
 UNTC_PAGES = ["crc.html", "opac.html", "opsc.html", "opic.html"]
 
 
@@ -20,6 +22,8 @@ class Command(BaseCommand):
             ("load_topics", []),
             ("import_laws", [str(data / "laws")]),
         ]
-        for name, arguments in steps:
-            self.stdout.write(self.style.MIGRATE_HEADING(f"{name}"))
-            call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr)
+        # One data-version bump at the end (if anything changed), not one per row.
+        with data_changes():
+            for name, arguments in steps:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"{name}"))
+                call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr)
