@@ -8,9 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.history import History
-from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
-from crin_legal.versioning import VersionedModel
+from crin_legal.publication import PublicationStatus, PublishableQuerySet
 from treaties.models import State, TreatyProvision
 
 
@@ -28,7 +26,7 @@ class LawStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class Law(PublicRecord, VersionedModel):
+class Law(models.Model):
     """A legal instrument of one state."""
 
     state = models.ForeignKey(
@@ -63,13 +61,11 @@ class Law(PublicRecord, VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    history = History(m2m_fields=["amends"])
 
     class Meta:
         ordering = ["state__name", "year_enacted", "title"]
         verbose_name = _("law")
         verbose_name_plural = _("laws")
-        permissions = [("publish_law", "Can publish, send back and withdraw laws")]
         constraints = [
             models.UniqueConstraint(fields=["state", "citation"], name="laws_law_unique_state_citation"),
             models.CheckConstraint(condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"),
@@ -93,7 +89,7 @@ class Law(PublicRecord, VersionedModel):
         return self.title
 
 
-class LawProvision(VersionedModel):
+class LawProvision(models.Model):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
@@ -109,8 +105,6 @@ class LawProvision(VersionedModel):
     verified = models.BooleanField(default=False)
     verification_source = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    history = History(m2m_fields=["indicators"])
 
     class Meta:
         ordering = ["law", "order", "id"]
@@ -176,7 +170,6 @@ class Indicator(models.Model):
     treaty_provisions = models.ManyToManyField(
         TreatyProvision, through="IndicatorBasis", blank=True, related_name="indicators"
     )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -228,7 +221,7 @@ class FindingStatus(models.TextChoices):
 NOT_ASSESSED = "not_assessed"
 
 
-class Finding(PublicRecord, VersionedModel):
+class Finding(models.Model):
     """One state and one indicator: the answer, with its evidence."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
@@ -256,13 +249,11 @@ class Finding(PublicRecord, VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    history = History(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["state__name", "indicator__order"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
-        permissions = [("publish_finding", "Can publish, send back and withdraw findings")]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "indicator"], name="laws_finding_unique_state_indicator"
