@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "crin_legal",
     "treaties",
     "laws",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the signed-in user on every history row written during the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so rate limits and API keys apply to every request: a 304 or a cached public API
@@ -216,3 +219,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Change history (crin_legal/history.py, docs/EDITORIAL_WORKFLOW.md). Restoring goes through
+# laws/treaties admin "Restore" (crin_legal.workflow.restore_version), which keeps the version
+# column and records the restore; simple-history's own revert form would bypass both.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.publication import PublicationStatus, PublishableQuerySet
+from crin_legal.history import History
+from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
+from crin_legal.versioning import VersionedModel
 from treaties.models import State, TreatyProvision
 
 
@@ -26,7 +28,7 @@ class LawStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class Law(models.Model):
+class Law(PublicRecord, VersionedModel):
     """A legal instrument of one state."""
 
     state = models.ForeignKey(
@@ -61,11 +63,13 @@ class Law(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = History(m2m_fields=["amends"])
 
     class Meta:
         ordering = ["state__name", "year_enacted", "title"]
         verbose_name = _("law")
         verbose_name_plural = _("laws")
+        permissions = [("publish_law", "Can publish, send back and withdraw laws")]
         constraints = [
             models.UniqueConstraint(fields=["state", "citation"], name="laws_law_unique_state_citation"),
             models.CheckConstraint(condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"),
@@ -89,7 +93,7 @@ class Law(models.Model):
         return self.title
 
 
-class LawProvision(models.Model):
+class LawProvision(VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
@@ -105,6 +109,8 @@ class LawProvision(models.Model):
     verified = models.BooleanField(default=False)
     verification_source = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = History(m2m_fields=["indicators"])
 
     class Meta:
         ordering = ["law", "order", "id"]
@@ -170,6 +176,7 @@ class Indicator(models.Model):
     treaty_provisions = models.ManyToManyField(
         TreatyProvision, through="IndicatorBasis", blank=True, related_name="indicators"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -221,7 +228,7 @@ class FindingStatus(models.TextChoices):
 NOT_ASSESSED = "not_assessed"
 
 
-class Finding(models.Model):
+class Finding(PublicRecord, VersionedModel):
     """One state and one indicator: the answer, with its evidence."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
@@ -249,11 +256,13 @@ class Finding(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = History(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["state__name", "indicator__order"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        permissions = [("publish_finding", "Can publish, send back and withdraw findings")]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "indicator"], name="laws_finding_unique_state_indicator"

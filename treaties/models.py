@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.publication import PublicationStatus, PublishableQuerySet
+from crin_legal.history import History
+from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
+from crin_legal.versioning import VersionedModel
 
 
 class Region(models.Model):
@@ -79,8 +81,10 @@ class State(models.Model):
     un_status = models.CharField(max_length=10, choices=UNStatus.choices, default=UNStatus.OTHER)
     source = models.CharField(max_length=300, blank=True)
     as_of = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = StateQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +119,9 @@ class Treaty(models.Model):
     )
     status_source = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = History()
 
     class Meta:
         ordering = ["order", "code"]
@@ -137,6 +144,8 @@ class TreatyProvision(models.Model):
     heading = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    history = History()
 
     class Meta:
         ordering = ["treaty__order", "order", "slug"]
@@ -186,7 +195,7 @@ class ParticipationQuerySet(PublishableQuerySet):
         return qs.filter(consent_date__isnull=True)
 
 
-class Participation(models.Model):
+class Participation(PublicRecord, VersionedModel):
     """One state and one treaty: what the depositary records say it did."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations")
@@ -206,11 +215,15 @@ class Participation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ParticipationQuerySet.as_manager()
+    history = History(m2m_fields=["end_notes"])
 
     class Meta:
         ordering = ["treaty__order", "state__name"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
+        permissions = [
+            ("publish_participation", "Can publish, send back and withdraw participations")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "treaty"], name="treaties_participation_unique_state_treaty"
@@ -260,7 +273,7 @@ class ReservationKind(models.TextChoices):
     OTHER = "other", _("Other communication")
 
 
-class Reservation(models.Model):
+class Reservation(VersionedModel):
     """A declaration or reservation a state deposited, as the UNTC page gives it."""
 
     participation = models.ForeignKey(
@@ -277,6 +290,8 @@ class Reservation(models.Model):
         TreatyProvision, blank=True, related_name="reservations"
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = History(m2m_fields=["treaty_provisions"])
 
     class Meta:
         ordering = ["participation", "order"]
@@ -315,6 +330,8 @@ class Objection(models.Model):
     date = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = History()
+
     class Meta:
         ordering = ["treaty", "objecting_state__name", "order"]
         verbose_name = _("objection")
@@ -335,6 +352,8 @@ class EndNote(models.Model):
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="end_notes")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
+
+    history = History()
 
     class Meta:
         ordering = ["treaty", "number"]
