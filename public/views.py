@@ -214,13 +214,35 @@ def country(request, iso2: str):
     }
     labels = finding_labels()
     topic_rows = []
-    for indicator in data.indicators():
+    tlabels = treaty_labels()
+    for indicator in data.indicators().prefetch_related(
+        Prefetch("bases", queryset=IndicatorBasis.objects.select_related("provision__treaty"))
+    ):
         if not topic_rows or topic_rows[-1]["topic"] != indicator.topic:
             topic_rows.append({"topic": indicator.topic, "rows": []})
         finding = findings.get(indicator.pk)
         status = finding.status if finding else NOT_ASSESSED
+        # Is the state bound by the treaty provision behind the question?
+        bases = []
+        for basis in indicator.bases.all():
+            p = acted.get(basis.provision.treaty_id)
+            treaty_status = p.status() if p else "no_action"
+            bases.append(
+                {
+                    "basis": basis,
+                    "treaty_status": treaty_status,
+                    "treaty_label": tlabels[treaty_status],
+                    "since": p.consent_date if p and treaty_status == "party" else None,
+                }
+            )
         topic_rows[-1]["rows"].append(
-            {"indicator": indicator, "finding": finding, "status": status, "label": labels[status]}
+            {
+                "indicator": indicator,
+                "finding": finding,
+                "status": status,
+                "label": labels[status],
+                "bases": bases,
+            }
         )
     laws = list(
         Law.objects.published()

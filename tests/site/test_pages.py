@@ -218,3 +218,17 @@ def test_every_page_is_reachable_from_reverse(client, world):
         ("public:topic", ["csam"]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_country_findings_say_whether_a_treaty_binds_the_state(client, world):
+    from laws.models import IndicatorBasis
+    from tests.factories import TreatyProvisionFactory
+
+    article = TreatyProvisionFactory(treaty=world.opsc, slug="opsc-art-3-1-c", label="art. 3(1)(c)")
+    IndicatorBasis.objects.create(indicator=world.production, provision=article, kind="requires")
+    html = client.get("/countries/gb/").content.decode()
+    row = html.split('id="indicator-production"')[1].split("</tr>")[0]
+    assert 'href="/treaties/opsc/#opsc-art-3-1-c"' in row
+    assert "Party" in row and "since 20 February 2009" in row
+    ru_row = client.get("/countries/ru/").content.decode().split('id="indicator-production"')[1]
+    assert "No action" in ru_row.split("</tr>")[0]  # Russia's OPSC participation is a draft
