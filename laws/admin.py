@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from treaties.admin import FrozenChoicesMixin
 from treaties.models import TreatyProvision
 
+from . import admin_import  # noqa: F401  (bulk import and UNTC refresh pages)
 from .forms import FindingAdminForm
 from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Topic
 

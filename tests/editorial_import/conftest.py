@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tests.conftest import staff_login
+from tests.factories import UserFactory
+
+LAWS_DIR = settings.DATA_DIR / "laws"
+UNTC_DIR = settings.DATA_DIR / "untc"
+
+
+@pytest.fixture
+def reference(db):
+    """The real states and treaties the imported rows point at."""
+    call_command("load_states", stdout=io.StringIO())
+    call_command("load_treaties", stdout=io.StringIO())
+
+
+@pytest.fixture
+def topics(reference):
+    call_command("load_topics", stdout=io.StringIO())
+
+
+@pytest.fixture
+def starter_set(topics):
+    """The starter set loaded by `manage.py import_laws` (published)."""
+    call_command("import_laws", stdout=io.StringIO())
+
+
+def saved_user(**fields):
+    user = UserFactory(**fields)
+    user.save()  # store the password UserFactory set after saving, so the session holds
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    user = saved_user(username="editor", is_staff=True)
+    # Created by laws/migrations/0002_editors_group.py (and 0005 for import batches).
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    return staff_login(client, editor)
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    return staff_login(client, saved_user(username="admin", is_staff=True, is_superuser=True))
