@@ -4,3 +4,26 @@ from django.apps import AppConfig
 class LawsConfig(AppConfig):
     name = "laws"
     verbose_name = "National layer: laws and findings"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_refresh_sqlite_search, sender=self)
+
+
+def _refresh_sqlite_search(sender, using="default", **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds the table: put the full-text
+    index's triggers back (and rebuild the index) after every migrate. A no-op elsewhere."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    applied = MigrationRecorder(connection).migration_qs.filter(app="laws", name="0007_search")
+    if not applied.exists():
+        return
+    from laws.search import sqlite_install
+
+    with connection.cursor() as cursor:
+        sqlite_install(cursor)

@@ -1,0 +1,673 @@
+"""The search engine: full-text search over laws and law provisions, and typo-tolerant matching
+of law titles and country names. One Python interface, two database engines:
+
+- **PostgreSQL**: a `tsvector` column per searched table (`laws_law.search_document`,
+  `laws_lawprovision.search_document`) that triggers keep current, built with a text-search
+  configuration per law's language (`Law.language`, ISO 639-1 → `crin_french`, ...; `crin_simple`
+  otherwise) whose dictionaries strip accents first (`unaccent`); GIN indexes; ranking with
+  `ts_rank`; snippets by `ts_headline`; typo tolerance on titles with `pg_trgm` word similarity.
+  The columns, configurations, functions, triggers and indexes are created by migration
+  `laws.0007_search` (see `install`), not by the models: Django never reads or writes them.
+- **SQLite**: FTS5 tables (`laws_law_fts`, `laws_lawprovision_fts`, external content kept by
+  triggers) with the `unicode61 remove_diacritics 2` tokenizer and Porter stemming; `bm25` rank
+  and FTS5 `snippet`; typo tolerance computed in Python over a bounded number of titles.
+
+The query language is the one of PostgreSQL's `websearch_to_tsquery`, parsed here once for both
+engines: words (all must match), `"a phrase"`, `OR` between two terms, `-word` to exclude. Any
+other character separates words; nothing a user types reaches the database as syntax. A query
+with nothing to look for, or too many terms, is a `SearchQueryError` (a 400 in the API).
+
+Every search runs under `time_limit()`: PostgreSQL `statement_timeout` (set locally in a
+transaction), an SQLite progress handler. Too slow is a `SearchTimeout`, not a 500. At most
+`MAX_CANDIDATES` matches are ranked, so a very common word stays fast.
+
+Snippets come back from the database with private-use marks around matched words; `snippet_html`
+escapes the text and turns the marks into `<mark>…</mark>` — the only markup a snippet contains.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+
+from treaties.api.filters import fold
+from treaties.models import State
+
+MAX_TERMS = 32
+MAX_CANDIDATES = 1000
+# Seconds a search may take before it is cancelled.
+TIMEOUT = 5.0
+# Typo tolerance: pg_trgm word similarity of the query to a title (and the Python equivalent).
+TITLE_SIMILARITY = 0.5
+COUNTRY_SIMILARITY = 0.45
+# Titles read in Python for typo tolerance on SQLite (PostgreSQL uses its trigram index).
+MAX_FUZZY_TITLES = 5000
+SNIPPET_WORDS = 30
+
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+# ISO 639-1 → PostgreSQL text-search configuration. Only those PostgreSQL has are installed
+# (15 has all of these); any other language (ja, ko, ...) uses `simple`: words as written,
+# no stemming, accents still ignored.
+LANGUAGE_CONFIGS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+
+class SearchQueryError(ValueError):
+    """The query text cannot be searched (nothing to look for, too many terms)."""
+
+
+class SearchTimeout(Exception):
+    """The search took longer than TIMEOUT and was cancelled."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The query language
+# ---------------------------------------------------------------------------------------------
+
+# A word: letters, digits, underscore, and the combining marks that belong inside words
+# (accents in decomposed text, Arabic harakat, Japanese (semi-)voiced marks).
+WORD = re.compile(r"(?:\w|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u3099\u309a])+")
+CHUNK = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # one word, or a phrase
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """`groups` are ANDed; the terms of a group are ORed (`a b OR c -d` → a, b|c, -d)."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+
+    @property
+    def positive_words(self) -> list[str]:
+        return [w for g in self.groups for t in g if not t.negated for w in t.words]
+
+    def websearch(self) -> str:
+        """The query again, in `websearch_to_tsquery` syntax, from words only."""
+
+        def term(t: Term) -> str:
+            text = " ".join(t.words)
+            text = f'"{text}"' if len(t.words) > 1 else text
+            return ("-" if t.negated else "") + text
+
+        return " ".join(" OR ".join(term(t) for t in group) for group in self.groups)
+
+    def fts5(self) -> str:
+        """The query in FTS5 syntax: every word a quoted string (so no word is an operator)."""
+
+        def term(t: Term) -> str:
+            return '"' + " ".join(t.words) + '"'
+
+        positive, negative = [], []
+        for group in self.groups:
+            if all(t.negated for t in group):
+                negative.extend(term(t) for t in group)
+            else:
+                alternatives = [term(t) for t in group if not t.negated]
+                positive.append(
+                    alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+                )
+        text = " AND ".join(positive)
+        for neg in negative:
+            text = f"({text}) NOT {neg}"
+        return text
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse web-search syntax. Raises SearchQueryError when there is nothing to look for."""
+    text = unicodedata.normalize("NFC", text or "").replace("\x00", " ")
+    query = ParsedQuery()
+    pending_or = False
+    count = 0
+    for match in CHUNK.finditer(text):
+        negated = bool(match["neg"])
+        raw = match["phrase"] if match["phrase"] is not None else match["word"]
+        if match["word"] is not None and not negated and raw.upper() == "OR":
+            pending_or = bool(query.groups)
+            continue
+        words = tuple(w.casefold() for w in WORD.findall(raw))
+        if not words:
+            continue
+        count += len(words)
+        if count > MAX_TERMS:
+            raise SearchQueryError(f"Too many words: at most {MAX_TERMS}.")
+        term = Term(words=words, negated=negated)
+        if pending_or and not negated and not all(t.negated for t in query.groups[-1]):
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        pending_or = False
+    if not query.positive_words:
+        raise SearchQueryError(
+            "Nothing to search for: give at least one word (letters or digits) not preceded by -."
+        )
+    return query
+
+
+def snippet_html(raw: str | None) -> str:
+    """Escape a snippet and turn the engine's marks into <mark> elements (the only markup)."""
+    if not raw:
+        return ""
+    text = html.escape(raw, quote=False)
+    if text.count(MARK_START) != text.count(MARK_END):
+        return text.replace(MARK_START, "").replace(MARK_END, "")
+    return text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Trigrams (typo tolerance), as pg_trgm computes them
+# ---------------------------------------------------------------------------------------------
+
+
+def _trigrams(text: str) -> set[str]:
+    grams: set[str] = set()
+    for word in re.findall(r"\w+", fold(text)):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    ta, tb = _trigrams(a), _trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def word_similarity(query: str, text: str) -> float:
+    """The best similarity of `query` to a run of as many consecutive words of `text`."""
+    words = re.findall(r"\w+", fold(text))
+    width = max(1, len(re.findall(r"\w+", fold(query))))
+    if not words:
+        return 0.0
+    return max(
+        similarity(query, " ".join(words[i : i + width]))
+        for i in range(max(1, len(words) - width + 1))
+    )
+
+
+def match_states(query: str) -> list[int]:
+    """Ids of states whose name (English, UN spelling or official) contains the query ignoring
+    accents and case; when none does, those whose name is close to it (a typo: `Frnace`,
+    `Camerun`), best first. One query, the same on both engines (~200 names, in Python)."""
+    needle = fold(query)
+    if not needle:
+        return []
+    rows = list(State.objects.values_list("pk", "name", "untc_name", "official_name"))
+    exact = [pk for pk, *names in rows if any(needle in fold(n) for n in names if n)]
+    if exact:
+        return exact
+    scored = []
+    for pk, *names in rows:
+        score = max(word_similarity(query, n) for n in names if n)
+        if score >= COUNTRY_SIMILARITY:
+            scored.append((-score, pk))
+    return [pk for _, pk in sorted(scored)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a search
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_timeout(exc: Exception) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "pgcode", None) == "57014" or getattr(cause, "sqlstate", None) == "57014":
+        return True
+    return "interrupted" in str(exc)
+
+
+@contextmanager
+def time_limit(seconds: float | None = None):
+    """Run the block in a transaction whose queries are cancelled after `seconds`."""
+    seconds = TIMEOUT if seconds is None else seconds
+    vendor = connection.vendor
+    raw = None
+    try:
+        with transaction.atomic():
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        [str(max(1, int(seconds * 1000)))],
+                    )
+            elif vendor == "sqlite":
+                raw = connection.connection
+                deadline = time.monotonic() + seconds
+                raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+            yield
+    except OperationalError as exc:
+        if _is_timeout(exc):
+            raise SearchTimeout(f"The search took longer than {seconds:g} s.") from exc
+        raise
+    finally:
+        if raw is not None:
+            raw.set_progress_handler(None, 0)
+
+
+def _pg_configs() -> list[str]:
+    """The crin_* configurations to parse the query with: English, simple, and those of the
+    languages of the laws held (a word is stemmed as each of those languages would)."""
+    from laws.models import Law
+
+    languages = set(Law.objects.order_by().values_list("language", flat=True).distinct())
+    names = {"english", "simple"} | {
+        LANGUAGE_CONFIGS[code.lower()] for code in languages if code.lower() in LANGUAGE_CONFIGS
+    }
+    return sorted(f"crin_{name}" for name in names)
+
+
+def _pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
+    configs = _pg_configs()
+    text = parsed.websearch()
+    sql = " || ".join("websearch_to_tsquery(%s::regconfig, %s)" for _ in configs)
+    params: list = []
+    for name in configs:
+        params += [name, text]
+    return f"({sql})", params
+
+
+HEADLINE_OPTIONS = (
+    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=8, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+@dataclass(frozen=True)
+class _Target:
+    table: str
+    fts: str
+    # SQL of the text a snippet is cut from (PostgreSQL), over the table's columns.
+    pg_snippet_text: str
+    pg_language: str
+    # FTS5 column weights (bm25), in the FTS table's column order.
+    weights: tuple[float, ...]
+
+
+LAWS = _Target(
+    table="laws_law",
+    fts="laws_law_fts",
+    pg_snippet_text=(
+        "concat_ws(' · ', {t}.title, nullif({t}.title_original, ''), {t}.citation, "
+        "nullif(left({t}.full_text, 100000), ''))"
+    ),
+    pg_language="{t}.language",
+    weights=(10.0, 10.0, 5.0, 1.0),
+)
+PROVISIONS = _Target(
+    table="laws_lawprovision",
+    fts="laws_lawprovision_fts",
+    pg_snippet_text=(
+        "concat_ws(' · ', {t}.label, nullif({t}.heading, ''), nullif({t}.summary, ''), "
+        "nullif(left({t}.text, 100000), ''))"
+    ),
+    pg_language="(SELECT l.language FROM laws_law l WHERE l.id = {t}.law_id)",
+    weights=(5.0, 10.0, 3.0, 1.0),
+)
+
+
+class _TableSQL(Expression):
+    """SQL over the columns of the queryset's own table: `{t}` stands for the table's alias in
+    the query that compiles it (Django renames tables inside subqueries)."""
+
+    def __init__(self, sql: str, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, list(params)
+        self.pk = F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, _ = compiler.compile(self.pk)
+        return self.sql.format(t=pk_sql.rsplit(".", 1)[0]), list(self.params)
+
+
+def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: bool) -> QuerySet:
+    parsed = parse(text)
+    if connection.vendor == "postgresql":
+        tsquery, params = _pg_tsquery(parsed)
+        condition = _TableSQL(f"{{t}}.search_document @@ {tsquery}", params, BooleanField())
+        rank = _TableSQL(f"ts_rank({{t}}.search_document, {tsquery})", params, FloatField())
+        snippet = _TableSQL(
+            f"ts_headline(crin_ts_config({target.pg_language}), {target.pg_snippet_text}, "
+            f"{tsquery}, %s)",
+            [*params, HEADLINE_OPTIONS],
+            TextField(),
+        )
+    else:
+        match = parsed.fts5()
+        fts = target.fts
+        weights = ", ".join(str(w) for w in target.weights)
+        condition = _TableSQL(
+            f"{{t}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match], BooleanField()
+        )
+        rank = _TableSQL(
+            f"(SELECT -bm25({fts}, {weights}) FROM {fts} "
+            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
+            [match],
+            FloatField(),
+        )
+        snippet = _TableSQL(
+            f"(SELECT snippet({fts}, -1, %s, %s, ' … ', {SNIPPET_WORDS}) FROM {fts} "
+            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
+            [MARK_START, MARK_END, match],
+            TextField(),
+        )
+    ordering = list(queryset.query.order_by or ())
+    matched = queryset.filter(condition)
+    if fuzzy_titles and not matched.exists():
+        return _fuzzy_titles(queryset, parsed, ordering)
+    # Rank at most MAX_CANDIDATES matches: a very common word must not rank the whole table.
+    candidates = matched.order_by().values("pk")[:MAX_CANDIDATES]
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(rank=rank, snippet=snippet)
+        .order_by("-rank", *ordering)
+    )
+
+
+def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> QuerySet:
+    """Laws whose title (English or original) is close to the query's words: a typo."""
+    words = " ".join(parsed.positive_words)
+    empty_snippet = Value("", output_field=TextField())
+    if connection.vendor == "postgresql":
+        title = "crin_fold({t}.title || ' ' || {t}.title_original)"
+        condition = _TableSQL(f"crin_fold(%s) <%% {title}", [words], BooleanField())
+        score = _TableSQL(f"word_similarity(crin_fold(%s), {title})", [words], FloatField())
+        with connection.cursor() as cursor:
+            # The threshold of the indexed `<%` operator; local to the search's transaction
+            # when there is one (time_limit), else to this session.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, %s)",
+                [str(TITLE_SIMILARITY), not connection.get_autocommit()],
+            )
+        candidates = queryset.filter(condition).order_by().values("pk")[:MAX_CANDIDATES]
+        return (
+            queryset.filter(pk__in=candidates)
+            .annotate(rank=score, snippet=empty_snippet)
+            .order_by("-rank", *ordering)
+        )
+    scored: dict[int, float] = {}
+    rows = queryset.order_by("pk").values_list("pk", "title", "title_original")
+    for pk, title, original in rows[:MAX_FUZZY_TITLES]:
+        score = max(word_similarity(words, title), word_similarity(words, original or ""))
+        if score >= TITLE_SIMILARITY:
+            scored[pk] = round(score, 6)
+    if not scored:
+        return queryset.none().annotate(rank=Value(0.0), snippet=empty_snippet)
+    rank = Case(
+        *(When(pk=pk, then=Value(score)) for pk, score in scored.items()),
+        output_field=FloatField(),
+    )
+    return (
+        queryset.filter(pk__in=list(scored))
+        .annotate(rank=rank, snippet=empty_snippet)
+        .order_by("-rank", *ordering)
+    )
+
+
+def search_laws(queryset: QuerySet, text: str) -> QuerySet:
+    """`queryset` (of Law) restricted to laws matching `text`, best first, annotated with
+    `rank` (higher is better; comparable within one result only) and `snippet` (raw: pass it
+    through `snippet_html`). Titles, original titles, citations and full texts are searched;
+    when nothing matches, titles close to the query (typos) are returned, with an empty snippet.
+    """
+    return _search(queryset, text, LAWS, fuzzy_titles=True)
+
+
+def search_provisions(queryset: QuerySet, text: str) -> QuerySet:
+    """`queryset` (of LawProvision) restricted to provisions whose label, heading, summary or
+    text matches, best first, annotated with `rank` and `snippet` like `search_laws`."""
+    return _search(queryset, text, PROVISIONS, fuzzy_titles=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Installation (called by migration laws.0007_search, and after every migrate on SQLite)
+# ---------------------------------------------------------------------------------------------
+
+SQLITE_FTS = {
+    "laws_law": ("laws_law_fts", ("title", "title_original", "citation", "full_text")),
+    "laws_lawprovision": ("laws_lawprovision_fts", ("label", "heading", "summary", "text")),
+}
+
+
+def _sqlite_statements() -> list[str]:
+    statements = []
+    for table, (fts, columns) in SQLITE_FTS.items():
+        cols = ", ".join(columns)
+        new = ", ".join(f"new.{c}" for c in columns)
+        old = ", ".join(f"old.{c}" for c in columns)
+        statements += [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+            "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        ]
+    return statements
+
+
+def sqlite_install(cursor) -> None:
+    """Create the FTS5 tables and triggers if missing, and rebuild an index whose triggers were
+    missing. Idempotent. Runs after every migrate: SQLite drops a table's triggers when Django
+    rebuilds the table for a schema change (another app's migration), which would leave the
+    index stale."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    triggers = {row[0] for row in cursor.fetchall()}
+    for statement in _sqlite_statements():
+        cursor.execute(statement)
+    for fts, _ in SQLITE_FTS.values():
+        if {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"} - triggers:
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def sqlite_uninstall(cursor) -> None:
+    for fts, _ in SQLITE_FTS.values():
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
+        cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+
+
+def _pg_config_case(available: set[str]) -> str:
+    branches = " ".join(
+        f"WHEN '{code}' THEN 'crin_{name}'"
+        for code, name in sorted(LANGUAGE_CONFIGS.items())
+        if name in available
+    )
+    return f"CASE lower(coalesce(lang, '')) {branches} ELSE 'crin_simple' END"
+
+
+def postgresql_install(cursor) -> None:
+    """Extensions, accent-folding text-search configurations, the document functions, the
+    search columns, their triggers and GIN indexes. Idempotent."""
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute("SELECT cfgname FROM pg_ts_config")
+    available = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'"
+    )
+    schema = cursor.fetchone()[0]
+    wanted = {"simple"} | (set(LANGUAGE_CONFIGS.values()) & available)
+    for name in sorted(wanted):
+        if f"crin_{name}" in available:
+            continue
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION crin_{name} (COPY = pg_catalog.{name})")
+        # Strip accents before the language's own dictionary (stemmer) sees a word.
+        cursor.execute(
+            f"ALTER TEXT SEARCH CONFIGURATION crin_{name} ALTER MAPPING FOR "
+            f"hword, hword_part, word WITH {schema}.unaccent, "
+            f"{'simple' if name == 'simple' else name + '_stem'}"
+        )
+    cursor.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION crin_ts_config(lang text) RETURNS regconfig
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT ({_pg_config_case(available)})::regconfig
+        $$;
+        CREATE OR REPLACE FUNCTION crin_fold(text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+          SELECT lower({schema}.unaccent('{schema}.unaccent'::regdictionary, $1))
+        $$;
+        CREATE OR REPLACE FUNCTION crin_law_document(
+          title text, title_original text, citation text, full_text text, lang text
+        ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT setweight(to_tsvector('crin_english', coalesce(title, '')), 'A')
+              || setweight(to_tsvector(crin_ts_config(lang), coalesce(title_original, '')), 'A')
+              || setweight(to_tsvector('crin_simple',
+                   concat_ws(' ', title, title_original, citation)), 'B')
+              || setweight(to_tsvector(crin_ts_config(lang),
+                   left(coalesce(full_text, ''), 200000)), 'D')
+        $$;
+        CREATE OR REPLACE FUNCTION crin_provision_document(
+          label text, heading text, summary text, body text, lang text
+        ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT setweight(to_tsvector('crin_simple', coalesce(label, '')), 'B')
+              || setweight(to_tsvector(crin_ts_config(lang), coalesce(heading, '')), 'A')
+              || setweight(to_tsvector('crin_english', coalesce(heading, '')), 'A')
+              || setweight(to_tsvector('crin_english', coalesce(summary, '')), 'B')
+              || setweight(to_tsvector('crin_simple', concat_ws(' ', heading, summary)), 'C')
+              || setweight(to_tsvector(crin_ts_config(lang),
+                   left(coalesce(body, ''), 200000)), 'D')
+        $$;
+        ALTER TABLE laws_law ADD COLUMN IF NOT EXISTS search_document tsvector;
+        ALTER TABLE laws_lawprovision ADD COLUMN IF NOT EXISTS search_document tsvector;
+        CREATE OR REPLACE FUNCTION laws_law_search_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_document := crin_law_document(
+            NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language);
+          RETURN NEW;
+        END $$;
+        CREATE OR REPLACE FUNCTION laws_lawprovision_search_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_document := crin_provision_document(
+            NEW.label, NEW.heading, NEW.summary, NEW.text,
+            (SELECT language FROM laws_law WHERE id = NEW.law_id));
+          RETURN NEW;
+        END $$;
+        CREATE OR REPLACE FUNCTION laws_law_language_changed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE laws_lawprovision SET search_document = crin_provision_document(
+            label, heading, summary, text, NEW.language) WHERE law_id = NEW.id;
+          RETURN NULL;
+        END $$;
+        DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
+        CREATE TRIGGER laws_law_search BEFORE INSERT OR UPDATE ON laws_law
+          FOR EACH ROW EXECUTE FUNCTION laws_law_search_document();
+        DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_search BEFORE INSERT OR UPDATE ON laws_lawprovision
+          FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_search_document();
+        DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
+        CREATE TRIGGER laws_law_language AFTER UPDATE OF language ON laws_law
+          FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language)
+          EXECUTE FUNCTION laws_law_language_changed();
+        UPDATE laws_law SET search_document = crin_law_document(
+          title, title_original, citation, full_text, language);
+        UPDATE laws_lawprovision p SET search_document = crin_provision_document(
+          p.label, p.heading, p.summary, p.text, l.language) FROM laws_law l WHERE l.id = p.law_id;
+        CREATE INDEX IF NOT EXISTS laws_law_search_gin ON laws_law USING gin (search_document);
+        CREATE INDEX IF NOT EXISTS laws_lawprovision_search_gin
+          ON laws_lawprovision USING gin (search_document);
+        CREATE INDEX IF NOT EXISTS laws_law_title_trgm ON laws_law
+          USING gin (crin_fold(title || ' ' || title_original) gin_trgm_ops);
+        """
+    )
+
+
+def postgresql_uninstall(cursor) -> None:
+    cursor.execute(
+        """
+        DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
+        DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
+        DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
+        DROP INDEX IF EXISTS laws_law_title_trgm;
+        ALTER TABLE laws_law DROP COLUMN IF EXISTS search_document;
+        ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS search_document;
+        DROP FUNCTION IF EXISTS laws_law_search_document();
+        DROP FUNCTION IF EXISTS laws_lawprovision_search_document();
+        DROP FUNCTION IF EXISTS laws_law_language_changed();
+        DROP FUNCTION IF EXISTS crin_law_document(text, text, text, text, text);
+        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text);
+        DROP FUNCTION IF EXISTS crin_fold(text);
+        """
+    )
+
+
+def install(schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            postgresql_install(cursor)
+        elif schema_editor.connection.vendor == "sqlite":
+            sqlite_install(cursor)
+
+
+def uninstall(schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            postgresql_uninstall(cursor)
+        elif schema_editor.connection.vendor == "sqlite":
+            sqlite_uninstall(cursor)
