@@ -2,6 +2,14 @@
 
 import multiprocessing
 import os
+import sys
+
+# A production server: production mode unless DJANGO_ENV says otherwise (docker-compose's local
+# stack sets DJANGO_ENV=development). In production mode the settings refuse a missing or
+# development SECRET_KEY; refuse here too, before any worker starts.
+os.environ.setdefault("DJANGO_ENV", "production")
+if os.environ["DJANGO_ENV"] == "production" and len(os.environ.get("SECRET_KEY", "")) < 50:
+    sys.exit("gunicorn: refusing to start: set SECRET_KEY (50+ random characters).")
 
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

@@ -26,13 +26,26 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# Production mode (docs/SECURITY.md): a SECRET_KEY is provided, or DJANGO_ENV=production (which
+# gunicorn.conf.py sets). Development (no key, or DJANGO_ENV=development) serves plain http.
+DEV_SECRET_KEY = "django-insecure-development-only-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or env_bool("ALLOW_INSECURE_DEV_KEY", default=True):
-        # A development key: `manage.py check --deploy` flags it, and production sets SECRET_KEY.
-        SECRET_KEY = "django-insecure-development-only-key-set-SECRET_KEY-in-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when ALLOW_INSECURE_DEV_KEY=0.")
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "").strip().lower()
+if DJANGO_ENV not in {"", "production", "development"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be 'production' or 'development'.")
+PRODUCTION = DJANGO_ENV == "production" or (
+    DJANGO_ENV == "" and bool(SECRET_KEY) and SECRET_KEY != DEV_SECRET_KEY
+)
+if not env_bool("ALLOW_INSECURE_DEV_KEY", default=True):
+    PRODUCTION = True
+if PRODUCTION:
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("change-me"):
+        raise ImproperlyConfigured("Production needs a real SECRET_KEY (50+ random characters).")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY is too short: use 50+ random characters.")
+elif not SECRET_KEY:
+    # A development key: never accepted in production mode.
+    SECRET_KEY = DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -53,11 +66,14 @@ INSTALLED_APPS = [
     "treaties",
     "laws",
     "public",
+    "access",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "crin_legal.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "public.middleware.RememberedLanguageMiddleware",
@@ -68,6 +84,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "crin_legal.middleware.SecurityHeadersMiddleware",
+    "access.ratelimit.ApiRateLimitMiddleware",
     # Last, so rate limits and API keys apply to every request: a 304 or a cached public API
     # response then skips URL resolution, the view, rendering and the DB (crin_legal/cache.py).
     "crin_legal.cache.PublicCacheMiddleware",
@@ -118,6 +136,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API rate-limit counters (access.ratelimit): the same store, their own key prefix.
+CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "ratelimit"}
 # The public response cache and the data-version stamp (crin_legal/cache.py). The stamp is read
 # from the cache only when every process shares it (Redis); otherwise from the database.
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE", default=True)
@@ -169,14 +189,60 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Security (docs/SECURITY.md) -------------------------------------------------------------
+# Sessions: editors only (the public site and API set no cookie). Absolute expiry, and at the end
+# of the browser session.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG and env_bool("HTTPS"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION or env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers probe /healthz over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django.middleware.csp): no inline script or style anywhere; the
+# embeddable map pages (/embed/...) may be framed by any site (crin_legal.middleware), the
+# API docs page gets its own policy (crin_legal.api.v1).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if PRODUCTION:
+    SECURE_CSP["upgrade-insecure-requests"] = True
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# Public API rate limits (access.ratelimit), per client per API_RATE_WINDOW seconds: an IP
+# address, or a partner key (its own limit, API_RATE_PARTNER by default). The counter lives in
+# the "ratelimit" cache: Redis when REDIS_URL is set, shared by every worker.
+API_RATE_ANON = int(os.environ.get("API_RATE_ANON", "120"))
+API_RATE_PARTNER = int(os.environ.get("API_RATE_PARTNER", "1200"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+API_RATE_CACHE = "ratelimit"
+# How many reverse proxies in front append to X-Forwarded-For (0: the client is REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The admin's path (ADMIN_URL, e.g. "editors-7f3a/"); the default is "admin/".
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Upper bounds on what a request may carry.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -186,7 +252,8 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Partner API keys, checked by access.ratelimit.ApiRateLimitMiddleware; anonymous otherwise.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["access.authentication.ApiKeyAuthentication"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -211,6 +278,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Its deploy check builds a schema of every URL with these global settings, not the public
+    # schema (crin_legal.api.v1.PublicSchemaView, with its own enum names), which the API tests
+    # and schemathesis in .ci/run check instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 LOGGING = {

@@ -1,12 +1,20 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from . import health
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    # ADMIN_URL (default "admin/"): the editors' admin, behind two-factor login.
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("crin_legal.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 # The public research site: English at /, other languages under /fr/, /es/, /ru/, /ar/.
 urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=False)
+
+# A database outage is a 503 with Retry-After (JSON under /api/), not a 500 (crin_legal/health.py).
+handler500 = "crin_legal.health.server_error"

@@ -22,12 +22,16 @@ DetailErrorSerializer = inline_serializer(
 
 
 class PublicAutoSchema(AutoSchema):
-    """Declares the 400 (bad query parameters) and 404 bodies on every operation."""
+    """Declares the 400 (bad query parameters), 404, 401 (bad API key), 429 (rate limit) and
+    503 (database unavailable) bodies on every operation."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         responses.setdefault("400", self._get_response_for_code(ValidationErrorSerializer, "400"))
         responses.setdefault("404", self._get_response_for_code(DetailErrorSerializer, "404"))
+        # Rate limits, partner keys, an unavailable database (access.ratelimit, crin_legal.health).
+        for code in ("401", "429", "503"):
+            responses.setdefault(code, self._get_response_for_code(DetailErrorSerializer, code))
         return responses
 
 

@@ -4,12 +4,13 @@ Names under /api/v1/ are a contract with partner sites: add, never rename or rem
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from laws.api.views import CountryViewSet, FindingViewSet, IndicatorViewSet, LawViewSet
 from treaties.api.views import ParticipationViewSet, TreatyViewSet
 
+from .docs import SwaggerDocsView
 from .views import IndexView, not_found
 
 router = SimpleRouter()
@@ -64,6 +65,7 @@ class PublicSchemaView(SpectacularAPIView):
         "POSTPROCESSING_HOOKS": [
             "drf_spectacular.hooks.postprocess_schema_enums",
             "crin_legal.api.schema.add_data_enums",
+            "access.schema.document_rate_limits",
         ],
         "ENUM_NAME_OVERRIDES": {
             "LawKindEnum": "laws.models.LawKind",
@@ -77,7 +79,7 @@ class PublicSchemaView(SpectacularAPIView):
 urlpatterns = [
     *public_urlpatterns,
     path("schema/", PublicSchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="v1:schema"), name="docs"),
     # Anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

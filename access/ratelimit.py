@@ -1,0 +1,126 @@
+"""Rate limits of the public API, per client, with a counter shared by every worker.
+
+A client is its partner API key when it sends one (`X-API-Key: <key>` or
+`Authorization: Api-Key <key>`), else its IP address (REMOTE_ADDR, or the address
+TRUSTED_PROXY_COUNT proxies back in X-Forwarded-For). Each client has a fixed one-minute window:
+an atomic increment in the `ratelimit` cache (Redis when REDIS_URL is set, so every worker and
+server counts together). Over the limit: 429 with `Retry-After` and a JSON body. A key that is
+unknown or revoked: 401. If the counter is unreachable (Redis down), requests are let through:
+the site keeps serving.
+"""
+
+import logging
+import math
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import JsonResponse
+from django.utils import timezone
+
+from .models import ApiKey
+
+logger = logging.getLogger(__name__)
+
+API_KEY_HEADER = "HTTP_X_API_KEY"
+AUTHORIZATION_SCHEME = "api-key"
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def presented_key(request) -> str | None:
+    """The API key the request carries, '' for a malformed one, None for none."""
+    key = request.META.get(API_KEY_HEADER)
+    if key is None:
+        authorization = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, credentials = authorization.strip().partition(" ")
+        if scheme.lower() != AUTHORIZATION_SCHEME:
+            return None
+        key = credentials
+    key = key.strip()
+    return key if 0 < len(key) <= 200 and key.isprintable() else ""
+
+
+def client_ip(request) -> str:
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def count(client: str, window: int) -> tuple[int | None, float]:
+    """This window's count for `client` after this request (None if the counter is down), and
+    the seconds left in the window."""
+    now = time.time()
+    start = int(now // window) * window
+    key = f"rl:{client}:{start}"
+    cache = caches[settings.API_RATE_CACHE]
+    try:
+        cache.add(key, 0, timeout=window + 5)
+        value = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+        value = 1
+    except Exception:  # noqa: BLE001 - an unreachable counter never takes the site down
+        logger.warning("Rate-limit counter unavailable", exc_info=True)
+        value = None
+    return value, start + window - now
+
+
+def error(status: int, detail: str, **headers) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+class ApiRateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.api_key = None
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+
+        key = presented_key(request)
+        if key is not None:
+            api_key = ApiKey.find(key) if key else None
+            if api_key is None:
+                return error(
+                    401,
+                    "Invalid or revoked API key.",
+                    WWW_Authenticate='Api-Key realm="api"',
+                )
+            request.api_key = api_key
+            client, limit = f"key:{api_key.pk}", api_key.requests_per_minute
+            self.touch(api_key)
+        else:
+            client, limit = f"ip:{client_ip(request)}", settings.API_RATE_ANON
+
+        used, seconds_left = count(client, settings.API_RATE_WINDOW)
+        if used is not None and used > limit:
+            retry_after = max(1, math.ceil(seconds_left))
+            return error(
+                429,
+                f"Too many requests: the limit is {limit} per {settings.API_RATE_WINDOW} "
+                f"seconds. Retry after {retry_after} seconds.",
+                Retry_After=str(retry_after),
+            )
+        response = self.get_response(request)
+        response["X-RateLimit-Limit"] = str(limit)
+        if used is not None:
+            response["X-RateLimit-Remaining"] = str(max(0, limit - used))
+        return response
+
+    @staticmethod
+    def touch(api_key: ApiKey) -> None:
+        now = timezone.now()
+        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

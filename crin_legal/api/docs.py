@@ -1,0 +1,25 @@
+"""The API docs page (Swagger UI, served locally by drf-spectacular-sidecar) under our CSP.
+
+The split view serves its start-up script from a URL (`?script`) instead of inline, so scripts
+stay `'self'`-only. Swagger UI sets inline styles and draws data: images, which the site's
+policy forbids: this page, and only this page, gets a policy allowing those two. The header is
+set on the response itself (Django's CSP middleware keeps a header a view set), so it survives
+the public response cache, which stores headers but not response attributes.
+"""
+
+from django.conf import settings
+from django.utils.csp import CSP, build_policy
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+DOCS_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+}
+
+
+class SwaggerDocsView(SpectacularSwaggerSplitView):
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response.headers[CSP.HEADER_ENFORCE] = build_policy(DOCS_CSP)
+        return response

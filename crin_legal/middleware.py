@@ -1,0 +1,84 @@
+"""Security headers and CORS (docs/SECURITY.md).
+
+- `CorsMiddleware`: the public API (/api/) may be read from any origin, without credentials;
+  only GET and HEAD (and their preflight). Nothing else — the admin, the site, any other
+  method — ever gets an Access-Control-Allow-Origin header.
+- `SecurityHeadersMiddleware`: Permissions-Policy on every response, and the framing exception
+  of the embeddable map pages (/embed/..., /fr/embed/...): `frame-ancestors *` and no
+  X-Frame-Options there. The Content-Security-Policy itself is Django's
+  (django.middleware.csp, settings.SECURE_CSP); this only overrides it per response.
+"""
+
+import re
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.csp import CSP, build_policy
+
+CORS_SAFE_METHODS = ("GET", "HEAD")
+CORS_ALLOW_HEADERS = "Accept, Accept-Language, Authorization, X-API-Key"
+CORS_EXPOSE_HEADERS = "Retry-After, Content-Disposition"
+CORS_MAX_AGE = "86400"
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+class CorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = is_api_path(request.path_info)
+        if (
+            api
+            and request.method == "OPTIONS"
+            and "HTTP_ORIGIN" in request.META
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META
+        ):
+            return self.preflight(request)
+        response = self.get_response(request)
+        for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):
+            if header in response:
+                del response[header]
+        if api and request.method in CORS_SAFE_METHODS:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+        return response
+
+    def preflight(self, request):
+        requested = request.META["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].strip().upper()
+        response = HttpResponse(status=204)
+        if requested in CORS_SAFE_METHODS:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+            response["Access-Control-Max-Age"] = CORS_MAX_AGE
+        # A preflight for any other method gets no CORS headers: the browser refuses it.
+        return response
+
+
+def embed_path_pattern() -> re.Pattern:
+    prefixes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return re.compile(rf"^/(?:(?:{prefixes})/)?embed/")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.embed = embed_path_pattern()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if self.embed.match(request.path_info):
+            # Partner sites frame the map: any ancestor, and no X-Frame-Options (which has no
+            # "any origin" value). Everything else in the policy stays. Works whichever side of
+            # the CSP and X-Frame-Options middleware this one sits.
+            policy = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+            response._csp_config = policy
+            response.headers[CSP.HEADER_ENFORCE] = build_policy(policy)
+            response.xframe_options_exempt = True
+            response.headers.pop("X-Frame-Options", None)
+        return response
