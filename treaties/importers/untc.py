@@ -933,7 +933,8 @@ def _shown(value) -> str:
 
 
 def _field_changes(pairs: Iterable[tuple[str, object, object]]) -> list[tuple[str, str, str]]:
-    return [(name, _shown(old), _shown(new)) for name, old, new in pairs if old != new]
+    shown = ((name, _shown(old), _shown(new)) for name, old, new in pairs)
+    return [(name, old, new) for name, old, new in shown if old != new]
 
 
 def _excerpt(text: str, length: int = 160) -> str:

@@ -1,0 +1,168 @@
+"""UNTC refresh in the admin: a real status page, edited as a later one would read."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from laws.models import ImportBatch, ImportBatchStatus
+from treaties.models import Objection, Participation, Reservation
+
+from .conftest import UNTC_DIR
+
+UNTC = reverse("admin:laws_importbatch_untc")
+
+
+@pytest.fixture
+def opsc(reference):
+    call_command("import_untc", str(UNTC_DIR / "opsc.html"), stdout=io.StringIO())
+
+
+def edited_page() -> bytes:
+    """The OPSC page of 2026-02-03, with Palau acceding, Albania's date moved by a day, and
+    Argentina's declaration withdrawn."""
+    html = (UNTC_DIR / "opsc.html").read_text(encoding="utf-8")
+    # A new party: a row in the table, and the header's count of parties one higher.
+    html = html.replace(
+        "<td>Albania<br></td>",
+        "<td>Palau<br></td>\n\t\t<td>&nbsp;</td>\n\t\t<td>15 Jan\t 2026 a<br></td>\n\t</tr>\n"
+        '\t<tr class="trBGGrey">\n\t\t<td>Albania<br></td>',
+        1,
+    )
+    html, count = re.subn(r"(Parties :\s*)178", r"\g<1>179", html, count=1)
+    assert count == 1
+    # A changed date of consent.
+    html = html.replace("&nbsp;5 Feb\t 2008 a", "&nbsp;6 Feb\t 2008 a", 1)
+    # A withdrawn declaration: Argentina's block keeps its heading and loses its text.
+    html, count = re.subn(
+        r"(dgDec_ctl02_divText\" class=\"content-two\">).*?(</div>)",
+        r"\1<p class='invisible'>Argentina</p>\2",
+        html,
+        count=1,
+        flags=re.DOTALL,
+    )
+    assert count == 1
+    return html.encode("utf-8")
+
+
+def post_page(client, content: bytes, name="opsc.html"):
+    handle = io.BytesIO(content)
+    handle.name = name
+    return client.post(UNTC, {"file": handle}, follow=True)
+
+
+def snapshot():
+    return {
+        "participations": list(Participation.objects.order_by("pk").values()),
+        "reservations": list(Reservation.objects.order_by("pk").values()),
+        "objections": list(Objection.objects.order_by("pk").values()),
+    }
+
+
+def test_the_diff_shows_exactly_the_edits_and_applying_changes_exactly_those(opsc, editor_client):
+    before = snapshot()
+    argentina = Participation.objects.get(state__iso2="AR", treaty__code="opsc")
+    assert argentina.reservations.count() == 1
+
+    page = post_page(editor_client, edited_page())
+
+    assert page.status_code == 200
+    batch = ImportBatch.objects.get()
+    (diff,) = batch.preview["pages"]
+    assert diff["treaty"] == "opsc"
+    found = [(d["section"], d["action"], d["subject"], d["changes"]) for d in diff["differences"]]
+    assert found == [
+        (
+            "participation",
+            "new",
+            "Palau",
+            [["consent to be bound", "", "2026-01-15"], ["kind of consent", "", "accession"]],
+        ),
+        (
+            "participation",
+            "changed",
+            "Albania",
+            [["consent to be bound", "2008-02-05", "2008-02-06"]],
+        ),
+        (
+            "reservation",
+            "removed",
+            "Argentina, reservation 1",
+            [["kind", "declaration", ""], ["heading", "Declaration:", ""],
+             ["text", found_text(diff, "Argentina"), ""], ["date", "2003-09-25", ""]],
+        ),
+    ]  # fmt: skip
+    assert snapshot() == before  # the preview wrote nothing
+    assert "Palau" in page.content.decode()
+
+    editor_client.post(reverse("admin:laws_importbatch_review", args=[batch.pk]), {"apply": "1"})
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatchStatus.APPLIED
+    after = snapshot()
+    palau = Participation.objects.get(state__iso2="PW", treaty__code="opsc")
+    assert (str(palau.consent_date), palau.consent_type) == ("2026-01-15", "accession")
+    albania = Participation.objects.get(state__iso2="AL", treaty__code="opsc")
+    assert str(albania.consent_date) == "2008-02-06"
+    assert not argentina.reservations.exists()
+    # Nothing else changed: every other participation, reservation and objection as before.
+    unchanged = [p for p in before["participations"] if p["id"] != albania.pk]
+    assert [p for p in after["participations"] if p["id"] not in (albania.pk, palau.pk)] == (
+        unchanged
+    )
+    assert after["reservations"] == [
+        r for r in before["reservations"] if r["participation_id"] != argentina.pk
+    ]
+    assert after["objections"] == before["objections"]
+
+    # The same page again: nothing differs, nothing to apply.
+    page = post_page(editor_client, edited_page())
+    assert ImportBatch.objects.latest("pk").preview["pages"][0]["differences"] == []
+    assert "nothing to apply" in page.content.decode()
+
+
+def found_text(diff, subject):
+    (item,) = [d for d in diff["differences"] if d["subject"].startswith(subject)]
+    return dict((f, old) for f, old, _ in item["changes"])["text"]
+
+
+def test_a_stale_preview_is_not_applied(opsc, editor_client):
+    post_page(editor_client, edited_page())
+    batch = ImportBatch.objects.get()
+    # Someone fixes Albania by hand before the preview is applied.
+    albania = Participation.objects.get(state__iso2="AL", treaty__code="opsc")
+    albania.consent_date = albania.consent_date.replace(day=6)
+    albania.save()
+    before = snapshot()
+
+    response = editor_client.post(
+        reverse("admin:laws_importbatch_review", args=[batch.pk]), {"apply": "1"}, follow=True
+    )
+
+    assert "The database changed since the preview" in response.content.decode()
+    assert snapshot() == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatchStatus.PREVIEWED
+    subjects = [d["subject"] for d in batch.preview["pages"][0]["differences"]]
+    assert "Albania" not in subjects and "Palau" in subjects
+
+
+def test_a_broken_page_is_refused_with_the_parsers_reason(opsc, editor_client):
+    html = (UNTC_DIR / "opsc.html").read_text(encoding="utf-8")
+    truncated = re.sub(r"(Parties :\s*)178", r"\g<1>180", html, count=1).encode()
+    response = post_page(editor_client, truncated)
+    assert "the table looks truncated or broken" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_only_editors_may_refresh(opsc, client):
+    from tests.conftest import staff_login
+
+    from .conftest import saved_user
+
+    assert client.get(UNTC).status_code == 302  # anonymous: to the login page
+    staff_login(client, saved_user(username="visitor", is_staff=True))
+    assert post_page(client, edited_page()).status_code == 403
+    assert not ImportBatch.objects.exists()
