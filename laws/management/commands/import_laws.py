@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from crin_legal.history import change_reason
 from laws.importers.errors import DataFileError
 from laws.importers.starter_set import import_starter_set
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, directory, **options):
         directory = directory or settings.DATA_DIR / "laws"
         try:
-            counts = import_starter_set(directory)
+            with change_reason("import_laws"):
+                counts = import_starter_set(directory)
         except DataFileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{directory}:")

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from crin_legal.history import change_reason
 from laws.importers.errors import DataFileError
 from laws.importers.topics import load_topic_file
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         # A new topic is a new file in data/topics/: no code change.
         for path in files or sorted((settings.DATA_DIR / "topics").glob("*.json")):
             try:
-                counts = load_topic_file(path)
+                with change_reason("load_topics"):
+                    counts = load_topic_file(path)
             except DataFileError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"{path}:")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from crin_legal.history import change_reason
 from treaties.importers.untc import UNTCImportError, import_files
 
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, prune, **options):
         try:
-            result = import_files(files, prune=prune)
+            with change_reason("import_untc"):
+                result = import_files(files, prune=prune)
         except UNTCImportError as exc:
             raise CommandError(str(exc)) from exc
         for page_result in result.pages:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from crin_legal.history import change_reason
 from treaties.reference import ReferenceDataError, load_states
 
 
@@ -8,7 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            counts = load_states()
+            with change_reason("load_states"):
+                counts = load_states()
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
         for part in [counts, *counts.children]:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from crin_legal.history import change_reason
 from treaties.reference import ReferenceDataError, load_treaties
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file=None, **options):
         try:
-            counts = load_treaties(file)
+            with change_reason("load_treaties"):
+                counts = load_treaties(file)
         except (ReferenceDataError, OSError, ValueError, KeyError) as exc:
             raise CommandError(f"Could not load treaties: {exc}") from exc
         for part in [counts, *counts.children]:
