@@ -19,6 +19,7 @@ class Command(BaseCommand):
             ("load_states", []),
             ("load_treaties", []),
             ("import_untc", [str(data / "untc" / name) for name in UNTC_PAGES]),
+            ("link_reservations", []),
             ("load_topics", []),
             ("import_laws", [str(data / "laws")]),
         ]
