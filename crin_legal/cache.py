@@ -215,6 +215,22 @@ def versioned(fn: Callable[[], object]) -> Callable[[], object]:
     return wrapper
 
 
+_vocabularies: dict[Callable, tuple[str, frozenset]] = {}
+
+
+def vocabulary_set(fn: Callable[[], object]) -> frozenset:
+    """`frozenset(fn())` once per process and data version: the codes a filter accepts."""
+    version = current_version()
+    if version is None:
+        return frozenset(fn())
+    hit = _vocabularies.get(fn)
+    if hit is not None and hit[0] == version.token:
+        return hit[1]
+    value = frozenset(fn())
+    _vocabularies[fn] = (version.token, value)
+    return value
+
+
 # ---------------------------------------------------------------- responses and 304s
 
 # Headers never replayed from the cache.

@@ -31,8 +31,9 @@ import html
 import re
 import time
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
@@ -57,6 +58,7 @@ TIMEOUT = 5.0
 # Typo tolerance: pg_trgm word similarity of the query to a title (and the Python equivalent).
 TITLE_SIMILARITY = 0.5
 COUNTRY_SIMILARITY = 0.45
+COUNTRY_EDIT_RATIO = 0.8
 # Titles read in Python for typo tolerance on SQLite (PostgreSQL uses its trigram index).
 MAX_FUZZY_TITLES = 5000
 SNIPPET_WORDS = 30
@@ -253,8 +255,15 @@ def match_states(query: str) -> list[int]:
     scored = []
     for pk, *names in rows:
         score = max(word_similarity(query, n) for n in names if n)
-        if score >= COUNTRY_SIMILARITY:
-            scored.append((-score, pk))
+        # Trigrams miss transposed letters (`Frnace`); a close edit ratio to a word catches them.
+        ratio = max(
+            SequenceMatcher(None, needle, word).ratio()
+            for n in names
+            if n
+            for word in [fold(n), *fold(n).split()]
+        )
+        if score >= COUNTRY_SIMILARITY or ratio >= COUNTRY_EDIT_RATIO:
+            scored.append((-max(score, ratio), pk))
     return [pk for _, pk in sorted(scored)]
 
 
@@ -276,8 +285,11 @@ def time_limit(seconds: float | None = None):
     seconds = TIMEOUT if seconds is None else seconds
     vendor = connection.vendor
     raw = None
+    # A transaction on PostgreSQL only, for SET LOCAL; on SQLite one would take the write lock
+    # (transaction_mode IMMEDIATE) and the progress handler needs none.
+    block = transaction.atomic() if vendor == "postgresql" else nullcontext()
     try:
-        with transaction.atomic():
+        with block:
             if vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(
@@ -446,8 +458,14 @@ def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> Qu
         )
     scored: dict[int, float] = {}
     rows = queryset.order_by("pk").values_list("pk", "title", "title_original")
+    needle = fold(words)
     for pk, title, original in rows[:MAX_FUZZY_TITLES]:
-        score = max(word_similarity(words, title), word_similarity(words, original or ""))
+        if needle in fold(title) or needle in fold(original or ""):
+            # Scripts written without spaces (Japanese, Chinese): FTS5 sees a whole run of
+            # characters as one word, so a part of it is found here.
+            score = 1.0
+        else:
+            score = max(word_similarity(words, title), word_similarity(words, original or ""))
         if score >= TITLE_SIMILARITY:
             scored[pk] = round(score, 6)
     if not scored:

@@ -24,6 +24,8 @@ from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from crin_legal.cache import vocabulary_set
+
 MAX_VALUE_LENGTH = 1000
 MAX_LIST_ITEMS = 300
 # Parameters every list endpoint accepts besides its filters.
@@ -120,7 +122,7 @@ class CodeListField(forms.Field):
         super().validate(value)
         if not value:
             return
-        known = set(self.vocabulary())
+        known = vocabulary_set(self.vocabulary)  # no query while the data is unchanged
         unknown = [code for code in value if code not in known]
         if unknown:
             message = "Unknown value(s): " + ", ".join(repr(code[:60]) for code in unknown[:10])
@@ -232,3 +234,27 @@ class StrictFilterSet(django_filters.FilterSet):
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend; the viewset has already rejected unknown parameters."""
+
+
+class AsOfField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isascii():
+            raise DjangoValidationError("Enter a date as YYYY-MM-DD in ASCII digits.")
+        return super().to_python(value)
+
+
+class AsOfFilter(django_filters.DateFilter):
+    """`as_of=YYYY-MM-DD`: answer as of that day. Other filters of the set read it (the filter
+    itself does nothing); see docs/SEARCH_AND_TIME.md for what holds as of a date."""
+
+    field_class = AsOfField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", lambda queryset, name, value: queryset)
+        super().__init__(*args, **kwargs)
+        schema = {"type": "string", "format": "date"}
+        if kwargs.get("help_text"):
+            schema["description"] = str(kwargs["help_text"])
+        extend_schema_field(schema)(self)

@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from laws.api.search import ProvisionViewSet
+from laws.api.stats import GapsView, TimelineView
 from laws.api.views import CountryViewSet, FindingViewSet, IndicatorViewSet, LawViewSet
 from treaties.api.views import ParticipationViewSet, TreatyViewSet
 
@@ -18,12 +20,15 @@ router.register("countries", CountryViewSet, basename="country")
 router.register("treaties", TreatyViewSet, basename="treaty")
 router.register("participations", ParticipationViewSet, basename="participation")
 router.register("laws", LawViewSet, basename="law")
+router.register("provisions", ProvisionViewSet, basename="provision")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("findings", FindingViewSet, basename="finding")
 
 public_urlpatterns = [
     path("", IndexView.as_view(), name="index"),
     *router.urls,
+    path("stats/timeline/", TimelineView.as_view(), name="stats-timeline"),
+    path("gaps/", GapsView.as_view(), name="gaps"),
 ]
 
 

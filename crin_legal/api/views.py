@@ -74,6 +74,9 @@ ENDPOINTS = (
     ("laws", "law-list"),
     ("indicators", "indicator-list"),
     ("findings", "finding-list"),
+    ("provisions", "provision-list"),
+    ("stats_timeline", "stats-timeline"),
+    ("gaps", "gaps"),
     ("schema", "schema"),
     ("docs", "docs"),
 )

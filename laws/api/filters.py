@@ -1,9 +1,10 @@
 """Filters of the national layer, and of the country resource (which answers from both layers)."""
 
 import django_filters
-from django.db.models import Q
+from rest_framework.exceptions import ValidationError
 
 from crin_legal.api.filters import (
+    AsOfFilter,
     CodeListField,
     CodeListFilter,
     StrictChoiceFilter,
@@ -12,6 +13,7 @@ from crin_legal.api.filters import (
     invalid,
 )
 from crin_legal.publication import PublicationStatus
+from laws import search
 from laws.models import (
     NOT_ASSESSED,
     Finding,
@@ -22,19 +24,31 @@ from laws.models import (
     LawProvision,
     LawStatus,
 )
+from laws.timeline import holding
 from treaties.api.filters import (
     SLUG_PATTERN,
     TREATY_HINT,
     country_filter,
     published_participations,
     region_filter,
-    states_matching,
     subregion_slugs,
     treaty_codes,
 )
 from treaties.models import State, UNStatus
 
 INDICATOR_HINT = "Use indicator slugs listed at /api/v1/indicators/"
+
+
+def search_or_400(engine, queryset, text: str):
+    """Run a search engine function; a query it cannot search is a 400 naming `q`."""
+    if not text.strip():
+        return queryset
+    try:
+        return engine(queryset, text)
+    except search.SearchQueryError as exc:
+        raise ValidationError({"q": [str(exc)]}) from exc
+
+
 FINDING_STATUS_VALUES = [*FindingStatus.values, NOT_ASSESSED]
 
 
@@ -72,7 +86,11 @@ class LawFilterSet(StrictFilterSet):
     )
     q = django_filters.CharFilter(
         method="filter_q",
-        help_text="Words in the title, original title or citation (case-insensitive substring).",
+        help_text="Full-text search of titles (English and original), citations and full texts, "
+        'in web-search syntax: words (all must match), `"a phrase"`, `OR`, `-word` to exclude; '
+        "accents and case ignored, each law stemmed in its own language. Results come best "
+        "first with `rank` and a `snippet`; when nothing matches, titles close to the words "
+        "(typos) are returned. See docs/SEARCH_AND_TIME.md.",
     )
 
     class Meta:
@@ -84,14 +102,8 @@ class LawFilterSet(StrictFilterSet):
         return queryset.filter(pk__in=laws)
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(title_original__icontains=value)
-            | Q(citation__icontains=value)
-        )
+        # Declared last, so the other filters have narrowed the queryset already.
+        return search_or_400(search.search_laws, queryset, value)
 
     def check(self, data):
         low, high = data.get("year_min"), data.get("year_max")
@@ -125,10 +137,19 @@ class FindingFilterSet(StrictFilterSet):
     )
     country = country_filter()
     region = region_filter()
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        help_text="YYYY-MM-DD: only findings holding on that day (dated, within their effective "
+        "period: `period_from`/`period_to`); with `status=not_assessed`, the pairs with no "
+        "finding holding on that day.",
+    )
 
     class Meta:
         model = Finding
         fields: list[str] = []
+
+    def filter_as_of(self, queryset, name, value):
+        return holding(queryset, value)
 
     def filter_status(self, queryset, name, value):
         if value == NOT_ASSESSED:
@@ -178,7 +199,13 @@ class CountryFilterSet(StrictFilterSet):
     un_status = StrictChoiceFilter(choices=UNStatus.choices, field_name="un_status")
     q = django_filters.CharFilter(
         method="filter_q",
-        help_text="Part of the name, ignoring accents and case (`cote` finds Côte d'Ivoire).",
+        help_text="Part of the name, ignoring accents and case (`cote` finds Côte d'Ivoire); "
+        "when no name contains it, names close to it (a typo: `Frnace`).",
+    )
+    as_of = AsOfFilter(
+        help_text="YYYY-MM-DD: `party_to`, `signatory_to`, `not_party_to`, `criminalises` and "
+        "`finding` answer as of that day (UNTC dates; a finding holds within its effective "
+        "period, and undated findings count as not known at a past date).",
     )
     party_to = CodeListFilter(
         vocabulary=treaty_codes,
@@ -220,34 +247,42 @@ class CountryFilterSet(StrictFilterSet):
     def filter_q(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return queryset.filter(pk__in=states_matching(value))
+        return queryset.filter(pk__in=search.match_states(value))
+
+    @property
+    def as_of_date(self):
+        return self.form.cleaned_data.get("as_of")
 
     def filter_party_to(self, queryset, name, value):
         for code in value:
-            parties = published_participations().for_treaty(code).parties()
+            parties = published_participations().for_treaty(code).parties(as_of=self.as_of_date)
             queryset = queryset.filter(pk__in=parties.values("state_id"))
         return queryset
 
     def filter_signatory_to(self, queryset, name, value):
         for code in value:
-            signatories = published_participations().for_treaty(code).signatories()
+            signatories = published_participations().for_treaty(code)
+            signatories = signatories.signatories(as_of=self.as_of_date)
             queryset = queryset.filter(pk__in=signatories.values("state_id"))
         return queryset
 
     def filter_not_party_to(self, queryset, name, value):
-        parties = published_participations().filter(treaty__code__in=value).parties()
+        parties = (
+            published_participations().filter(treaty__code__in=value).parties(as_of=self.as_of_date)
+        )
         return queryset.exclude(pk__in=parties.values("state_id"))
 
     def filter_criminalises(self, queryset, name, value):
         for slug in value:
             yes = published_findings().filter(indicator__slug=slug, status=FindingStatus.YES)
+            yes = holding(yes, self.as_of_date)
             queryset = queryset.filter(pk__in=yes.values("state_id"))
         return queryset
 
     def filter_finding(self, queryset, name, value):
         for condition in value:
             slug, _, status = condition.partition(":")
-            findings = published_findings().filter(indicator__slug=slug)
+            findings = holding(published_findings().filter(indicator__slug=slug), self.as_of_date)
             if status == NOT_ASSESSED:
                 queryset = queryset.exclude(pk__in=findings.values("state_id"))
             else:

@@ -19,7 +19,22 @@ def test_list_rows_have_the_contract_fields(api, world):
         "subregion": {"slug": "northern-europe", "name": "Northern Europe"},
         "un_status": "member",
         "url": "http://testserver/api/v1/countries/GB/",
+        "treaty_status": {"crc": "party", "opsc": "party"},
+        "finding_status": {"production": "yes", "distribution": "yes", "simple_possession": "yes"},
     }
+
+
+def test_list_rows_summarise_treaty_status_and_findings_without_drafts(api, world):
+    rows = {row["iso2"]: row for row in api.get("/api/v1/countries/").json()["results"]}
+    assert rows["CI"]["treaty_status"] == {"crc": "party", "opsc": "signatory"}
+    # TR's OPSC participation and its production finding are drafts: never shown.
+    assert rows["TR"]["treaty_status"] == {"crc": "party", "opsc": "no_action"}
+    assert rows["TR"]["finding_status"] == {
+        "production": "not_assessed",
+        "distribution": "not_assessed",
+        "simple_possession": "no",
+    }
+    assert rows["FR"]["finding_status"]["distribution"] == "partial"
 
 
 def test_list_is_ordered_by_name(api, world):

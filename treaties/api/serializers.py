@@ -79,7 +79,7 @@ class _ParticipationFields(serializers.ModelSerializer):
         {"type": "string", "enum": [*STATUS_CHOICES, ParticipationStatus.NO_ACTION.value]}
     )
     def get_status(self, obj: Participation) -> str:
-        return obj.status()
+        return obj.status(self.context.get("as_of"))
 
 
 class ParticipationSerializer(_ParticipationFields):

@@ -1,5 +1,7 @@
 """Public read-only endpoints of the international layer: treaties and participation."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q
 
 from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
@@ -16,17 +18,24 @@ from .serializers import (
 PUBLISHED = Q(participations__publication_status=PublicationStatus.PUBLISHED)
 
 
-def treaties_with_counts():
+def treaties_with_counts(regions: list[str] | None = None):
+    """Treaties with their party and signatory counts; with `regions` (region or sub-region
+    slugs), counting only the states of those regions."""
+    scope = PUBLISHED
+    if regions:
+        scope &= Q(participations__state__region__slug__in=regions) | Q(
+            participations__state__subregion__slug__in=regions
+        )
     return Treaty.objects.annotate(
         party_count=Count(
             "participations",
-            filter=PUBLISHED
+            filter=scope
             & Q(participations__consent_date__isnull=False)
             & Q(participations__withdrawal_date__isnull=True),
         ),
         signatory_count=Count(
             "participations",
-            filter=PUBLISHED
+            filter=scope
             & Q(participations__signature_date__isnull=False)
             & Q(participations__consent_date__isnull=True),
         ),
@@ -44,6 +53,9 @@ class TreatyViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = "[A-Za-z0-9_-]{1,20}"
 
     def get_queryset(self):
+        if self.action == "list":
+            data = self.filterset_class(self.request.query_params).validated_data()
+            return treaties_with_counts(data.get("region"))
         return treaties_with_counts()
 
     def get_object(self):
@@ -68,4 +80,12 @@ class ParticipationViewSet(PublicListViewSet):
     )
     filterset_class = ParticipationFilterSet
     list_serializer_class = ParticipationSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        as_of = self.request.query_params.get("as_of") if self.request else None
+        if as_of:
+            # Validated by the filterset, which runs before any row is serialized.
+            context["as_of"] = datetime.date.fromisoformat(as_of)
+        return context
     # No detail route: a participation is addressed by its country and treaty.

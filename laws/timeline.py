@@ -1,0 +1,179 @@
+"""Answers in time: which findings hold as of a date, yearly series, and treaty gaps.
+
+**When a finding holds.** Its effective period is, field by field:
+- `effective_from` if an editor set it; else, when *every* provision it cites (of a published
+  law) has a known start — the provision's `in_force_from`, else its law's `date_in_force`
+  provided the law was never amended (status not `amended`: an amendment may have added the
+  provision later) — the earliest of those starts (the conduct was covered from the first cited
+  provision on); else unknown.
+- `effective_to` if an editor set it; else, when *every* cited provision has a known end — the
+  provision's `in_force_to`, else its law's `date_repealed` — the latest of them; else open.
+- Both ends are inclusive.
+
+A finding with an unknown start is **undated**: we know it holds now, not since when. No date is
+ever guessed (not from `year_enacted` either). `as_of` answers count only *dated* findings
+whose period covers the date; undated ones are reported apart (`undated` in the timeline and in
+the gaps) rather than counted as holding or as not holding. A state without a finding holding at
+the date is `not_assessed` at that date, never `no`.
+
+**Parties.** A state is a party as of a date when it deposited its consent to be bound (the UNTC
+date) on or before it and had not withdrawn by then (`ParticipationQuerySet.parties`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from crin_legal.publication import PublicationStatus
+
+from .models import Finding, FindingStatus, Indicator, LawProvision, LawStatus
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+def _evidence_aggregate(aggregate) -> Subquery:
+    """One aggregate over the cited provisions (of published laws) of the outer finding."""
+    evidence = (
+        LawProvision.objects.filter(findings=OuterRef("pk"), law__publication_status=PUBLISHED)
+        .annotate(
+            start=Coalesce(
+                "in_force_from",
+                # An amended law's date in force says nothing of a provision an amendment
+                # added (Japan's 1999 Act gained simple possession in 2014).
+                Case(
+                    When(~Q(law__status=LawStatus.AMENDED), then="law__date_in_force"),
+                    default=Value(None),
+                    output_field=DateField(),
+                ),
+            ),
+            end=Coalesce("in_force_to", "law__date_repealed"),
+        )
+        .order_by()
+        .values("findings")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Subquery(evidence[:1])
+
+
+def with_period(findings: QuerySet) -> QuerySet:
+    """Annotate `period_from`, `period_to` (None: unknown start / open end) and `dated`."""
+    cited = _evidence_aggregate(Count("pk"))
+    unknown_start = _evidence_aggregate(Count("pk", filter=Q(start__isnull=True)))
+    unknown_end = _evidence_aggregate(Count("pk", filter=Q(end__isnull=True)))
+    derived_from = Case(
+        When(
+            Q(_cited__gt=0, _unknown_start=0),
+            then=_evidence_aggregate(Min("start")),
+        ),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    derived_to = Case(
+        When(Q(_cited__gt=0, _unknown_end=0), then=_evidence_aggregate(Max("end"))),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    return findings.alias(
+        _cited=Coalesce(cited, 0),
+        _unknown_start=Coalesce(unknown_start, 0),
+        _unknown_end=Coalesce(unknown_end, 0),
+    ).annotate(
+        period_from=Coalesce("effective_from", derived_from, output_field=DateField()),
+        period_to=Coalesce("effective_to", derived_to, output_field=DateField()),
+        dated=ExpressionWrapper(Q(period_from__isnull=False), output_field=BooleanField()),
+    )
+
+
+def holding(findings: QuerySet, as_of: datetime.date | None) -> QuerySet:
+    """The findings that hold at `as_of` (dated, and their period covers it); all of them when
+    `as_of` is None (the answer today)."""
+    if as_of is None:
+        return findings
+    if "period_from" not in findings.query.annotations:
+        findings = with_period(findings)
+    return findings.filter(period_from__lte=as_of).filter(
+        Q(period_to__isnull=True) | Q(period_to__gte=as_of)
+    )
+
+
+def published_findings() -> QuerySet:
+    return Finding.objects.filter(publication_status=PUBLISHED)
+
+
+def year_ends(first: int, last_day: datetime.date) -> list[datetime.date]:
+    """31 December of every year from `first`, the last point being `last_day` itself."""
+    days = [datetime.date(year, 12, 31) for year in range(first, last_day.year)]
+    return [*days, last_day]
+
+
+@dataclass
+class Point:
+    year: int
+    date: datetime.date
+    counts: dict
+
+
+def treaty_timeline(participations: list, as_of: datetime.date) -> list[Point]:
+    """Parties and signatories at the end of every year from the first action to `as_of` (the
+    date of the depositary data); `participations` are published Participation rows."""
+    actions = [d for p in participations for d in (p.signature_date, p.consent_date) if d]
+    if not actions:
+        return []
+    points = []
+    for day in year_ends(min(actions).year, as_of):
+        parties = signatories = 0
+        for p in participations:
+            status = p.status(day)
+            parties += status == "party"
+            signatories += status == "signatory"
+        points.append(Point(day.year, day, {"parties": parties, "signatories": signatories}))
+    return points
+
+
+def indicator_timeline(indicator: Indicator, today: datetime.date) -> tuple[list[Point], dict]:
+    """States with a dated `yes` and `partial` finding holding at the end of every year, from
+    the first dated start to `today`; and the undated findings' counts by status (they hold
+    now, since an unknown date, so they are in no year's count)."""
+    rows = list(
+        with_period(published_findings().filter(indicator=indicator)).values_list(
+            "status", "period_from", "period_to"
+        )
+    )
+    undated: dict[str, int] = defaultdict(int)
+    dated = []
+    for status, start, end in rows:
+        if start is None:
+            undated[status] += 1
+        else:
+            dated.append((status, start, end))
+    undated_counts = {s: undated.get(s, 0) for s in FindingStatus.values}
+    if not dated:
+        return [], undated_counts
+    points = []
+    for day in year_ends(min(start for _, start, _ in dated).year, today):
+        counts = {FindingStatus.YES.value: 0, FindingStatus.PARTIAL.value: 0}
+        for status, start, end in dated:
+            if status in counts and start <= day and (end is None or end >= day):
+                counts[status] += 1
+        points.append(Point(day.year, day, counts))
+    return points, undated_counts
