@@ -11,12 +11,10 @@ from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from crin_legal.cache import versioned
 from crin_legal.publication import PublicationStatus
 from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
-from laws.timeline import holding, with_period
 from treaties.api.views import reservations_prefetch
 from treaties.models import Objection, Participation, ParticipationStatus, State, Treaty
 
 from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
-from .search import SearchTimeLimitMixin
 from .serializers import (
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -96,9 +94,6 @@ class NotAssessed:
     verification_source: str = ""
     effective_from: None = None
     effective_to: None = None
-    period_from: None = None
-    period_to: None = None
-    dated: bool = False
 
 
 class CountryViewSet(PublicReadOnlyViewSet):
@@ -138,7 +133,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
             participation.objections_made = objections.get(participation.treaty_id, [])
         findings = {
             finding.indicator_id: finding
-            for finding in with_period(Finding.objects.published())
+            for finding in Finding.objects.published()
             .filter(state=state)
             .prefetch_related(published_evidence_prefetch())
         }
@@ -154,7 +149,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
         return state
 
 
-class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
+class LawViewSet(PublicReadOnlyViewSet):
     """Published national laws; the detail has their provisions and what each bears on."""
 
     queryset = (
@@ -210,7 +205,7 @@ class FindingViewSet(PublicListViewSet):
     No detail route: a finding is addressed by its country and indicator (country detail)."""
 
     queryset = (
-        with_period(Finding.objects.published())
+        Finding.objects.published()
         .select_related("state", "indicator__topic")
         .prefetch_related(published_evidence_prefetch())
         .order_by(
@@ -254,7 +249,7 @@ class FindingViewSet(PublicListViewSet):
         if data.get("indicator"):
             indicators = indicators.filter(slug__in=data["indicator"])
         assessed = set(
-            holding(Finding.objects.published(), data.get("as_of"))
+            Finding.objects.published()
             .filter(state__in=states.values("pk"), indicator__in=indicators.values("pk"))
             .values_list("state_id", "indicator_id")
         )
