@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "laws",
     "public",
     "access",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -80,12 +83,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second factor at login (the admin requires it).
+    "django_otp.middleware.OTPMiddleware",
     # Records the signed-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crin_legal.middleware.SecurityHeadersMiddleware",
     "access.ratelimit.ApiRateLimitMiddleware",
+    # The lockout page after too many failed logins (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so rate limits and API keys apply to every request: a 304 or a cached public API
     # response then skips URL resolution, the view, rendering and the DB (crin_legal/cache.py).
     "crin_legal.cache.PublicCacheMiddleware",
@@ -241,6 +248,20 @@ API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 API_RATE_CACHE = "ratelimit"
 # How many reverse proxies in front append to X-Forwarded-For (0: the client is REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Editors' logins: django-axes locks an address, and a username, out for AXES_COOLOFF_TIME hours
+# after AXES_FAILURE_LIMIT failures (a 429 page); django-otp's TOTP is the admin's second factor.
+AUTHENTICATION_BACKENDS = [
+    "crin_legal.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "crin_legal.security.client_ip"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "CRIN Legal Database"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The admin's path (ADMIN_URL, e.g. "editors-7f3a/"); the default is "admin/".
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 

@@ -5,8 +5,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import health
+from .editorial_admin import recent_changes_view
+from .security import enable_two_factor_admin
+
+enable_two_factor_admin(admin.site)
 
 urlpatterns = [
+    path(
+        "admin/recent-changes/",
+        admin.site.admin_view(recent_changes_view),
+        name="admin_recent_changes",
+    ),
     path("healthz", health.healthz, name="healthz"),
     # ADMIN_URL (default "admin/"): the editors' admin, behind two-factor login.
     path(settings.ADMIN_URL, admin.site.urls),

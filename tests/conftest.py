@@ -10,11 +10,35 @@ def api():
 @pytest.fixture(autouse=True)
 def _no_rate_limit_by_default(settings):
     """Tests send hundreds of API requests a minute from one address: the anonymous limit is
-    lifted unless a test sets it (tests/security/test_rate_limits.py does)."""
+    lifted unless a test sets it (tests/security/test_api_access.py does)."""
     settings.API_RATE_ANON = 10**9
 
 
 def staff_login(client, user):
-    """Log a staff user in to the admin as a real session would be after every check at login."""
+    """Log a staff user in to the admin as a real session would be after every check at login:
+    the password (force_login) and the second factor (a confirmed TOTP device, the session
+    verified with it as django_otp.login does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
+
+
+def totp_code(user) -> str:
+    """The current one-time code of `user`'s authenticator (created, confirmed, if none): what
+    an editor types at the admin login after the password."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

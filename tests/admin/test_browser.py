@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from tests.admin.conftest import PASSWORD, saved_user
+from tests.conftest import totp_code
 from tests.factories import FindingFactory, LawFactory, LawProvisionFactory, StateFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,7 +29,7 @@ def allow_sync_db_under_playwright(monkeypatch):
 def test_evidence_autocomplete_lists_only_the_findings_state(
     live_server, transactional_db, allow_sync_db_under_playwright
 ):
-    saved_user(username="admin", is_staff=True, is_superuser=True)
+    admin_user = saved_user(username="admin", is_staff=True, is_superuser=True)
     ruritania = StateFactory(name="Ruritania")
     freedonia = StateFactory(name="Freedonia")
     own = LawProvisionFactory(
@@ -44,6 +45,7 @@ def test_evidence_autocomplete_lists_only_the_findings_state(
             page.goto(f"{live_server.url}/admin/login/")
             page.fill("#id_username", "admin")
             page.fill("#id_password", PASSWORD)
+            page.fill("#id_otp_token", totp_code(admin_user))  # the second factor
             page.click("input[type=submit]")
             page.goto(f"{live_server.url}/admin/laws/finding/{finding.pk}/change/")
             # Open the evidence select2 and search.

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from tests.admin.conftest import saved_user
+from tests.conftest import totp_code
 
 PASSWORD = "a-long-enough-editor-passphrase"
 
@@ -29,7 +30,12 @@ def test_creates_an_editor_who_can_log_in_and_edit_findings(client):
 
     response = client.post(
         "/admin/login/?next=/admin/laws/finding/add/",
-        {"username": "amina", "password": PASSWORD, "next": "/admin/laws/finding/add/"},
+        {
+            "username": "amina",
+            "password": PASSWORD,
+            "otp_token": totp_code(user),  # the admin's second factor (enroll_totp)
+            "next": "/admin/laws/finding/add/",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/laws/finding/add/"
