@@ -60,63 +60,109 @@ def _display(field: models.Field | None, value: Any) -> Any:
     return value
 
 
-def _m2m_ids(record, field: models.ManyToManyField) -> list:
-    # A historical m2m row copies the through-table row: (source, target).
-    target = get_m2m_reverse_field_name(field) + "_id"
-    return sorted(getattr(row, target) for row in getattr(record, field.name).all())
-
-
 def changes_between(old, new) -> list[FieldChange]:
     """Field-by-field differences between two historical rows of one record (old may be None:
     a creation lists every non-empty field). Many-to-many fields compare the sets of targets."""
-    model = new.instance_type
-    out: list[FieldChange] = []
-    m2m_fields = list(getattr(new, "_history_m2m_fields", []))
-    for field in model._meta.concrete_fields:
-        if field.name in BOOKKEEPING_FIELDS:
-            continue
-        before = getattr(old, field.attname) if old is not None else None
-        after = getattr(new, field.attname)
-        if old is None and after in (None, "", False):
-            continue
-        if before != after:
+    return diff_many([(old, new)])[0]
+
+
+def diff_many(pairs) -> list[list[FieldChange]]:
+    """`changes_between` for many (old, new) pairs of historical rows in a bounded number of
+    queries: one per many-to-many field and one per related model, whatever the number of
+    pairs (history pages, the recent-changes page and the reviewer's diff use it)."""
+    pairs = [(old, new) for old, new in pairs]
+    records = [r for pair in pairs for r in pair if r is not None]
+    # Many-to-many: the target ids of every record, one query per (historical model, field).
+    m2m: dict[tuple[type, str], dict[int, list]] = {}
+    for record in records:
+        for field in getattr(record, "_history_m2m_fields", []):
+            m2m.setdefault((type(record), field.name), {})
+    for (history_model, name), by_record in m2m.items():
+        field = next(f for f in history_model._history_m2m_fields if f.name == name)
+        ids = [r.history_id for r in records if type(r) is history_model]
+        through = getattr(history_model, name).rel.related_model
+        target = get_m2m_reverse_field_name(field) + "_id"
+        for history_id, target_id in through.objects.filter(history_id__in=ids).values_list(
+            "history_id", target
+        ):
+            by_record.setdefault(history_id, []).append(target_id)
+    # Raw differences, collecting the related objects to name.
+    wanted: dict[type, set] = {}
+    raw: list[list[tuple]] = []
+    for old, new in pairs:
+        model = new.instance_type
+        diffs = []
+        for field in model._meta.concrete_fields:
+            if field.name in BOOKKEEPING_FIELDS:
+                continue
+            before = getattr(old, field.attname) if old is not None else None
+            after = getattr(new, field.attname)
+            if old is None and after in (None, "", False):
+                continue
+            if before != after:
+                if field.is_relation:
+                    wanted.setdefault(field.related_model, set()).update(
+                        v for v in (before, after) if v is not None
+                    )
+                diffs.append((field, before, after))
+        for field in getattr(new, "_history_m2m_fields", []):
+            targets = m2m[(type(new), field.name)]
+            before = sorted(targets.get(old.history_id, [])) if old is not None else []
+            after = sorted(targets.get(new.history_id, []))
+            if before != after:
+                wanted.setdefault(field.related_model, set()).update(before + after)
+                diffs.append((field, before, after))
+        raw.append(diffs)
+    names = {
+        model: {o.pk: str(o) for o in _with_str_relations(model).filter(pk__in=pks)}
+        for model, pks in wanted.items()
+    }
+
+    def name(model, pk):
+        if pk is None:
+            return None
+        return names.get(model, {}).get(pk, f"#{pk} (deleted)")
+
+    out = []
+    for diffs in raw:
+        changes = []
+        for field, before, after in diffs:
             label = str(field.verbose_name)
-            if field.is_relation:
-                out.append(
-                    FieldChange(field.name, label, _related(field, before), _related(field, after))
+            if field.many_to_many:
+                show = [
+                    "; ".join(name(field.related_model, pk) for pk in ids) or "—"
+                    for ids in (before, after)
+                ]
+                changes.append(FieldChange(field.name, label, *show))
+            elif field.is_relation:
+                changes.append(
+                    FieldChange(
+                        field.name,
+                        label,
+                        name(field.related_model, before),
+                        name(field.related_model, after),
+                    )
                 )
             else:
-                out.append(
+                changes.append(
                     FieldChange(field.name, label, _display(field, before), _display(field, after))
                 )
-    for field in m2m_fields:
-        name = field.name
-        before = _m2m_ids(old, field) if old is not None else []
-        after = _m2m_ids(new, field)
-        if before != after:
-            out.append(
-                FieldChange(
-                    name,
-                    str(field.verbose_name),
-                    _related_many(field, before),
-                    _related_many(field, after),
-                )
-            )
+        out.append(changes)
     return out
 
 
-def _related(field, pk):
-    if pk is None:
-        return None
-    obj = field.related_model._base_manager.filter(pk=pk).first()
-    return str(obj) if obj is not None else f"#{pk} (deleted)"
-
-
-def _related_many(field, pks: list) -> str:
-    if not pks:
-        return "—"
-    objs = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=pks)}
-    return "; ".join(objs.get(pk, f"#{pk} (deleted)") for pk in pks)
+def _with_str_relations(model):
+    """The related objects whose str() follows a foreign key (a provision cites its law)."""
+    qs = model._base_manager.all()
+    joins = {
+        "LawProvision": ["law"],
+        "TreatyProvision": ["treaty"],
+        "Reservation": ["participation__state", "participation__treaty"],
+        "Participation": ["state", "treaty"],
+        "EndNote": ["treaty"],
+        "Finding": ["state", "indicator"],
+    }.get(model.__name__)
+    return qs.select_related(*joins) if joins else qs
 
 
 def previous_record(record):

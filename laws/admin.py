@@ -14,6 +14,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crin_legal.editorial_admin import (
+    HistoryAdminMixin,
+    VersionedAdminMixin,
+    VersionedInlineMixin,
+    WorkflowAdminMixin,
+    parent_sent_back,
+)
 from treaties.admin import FrozenChoicesMixin
 from treaties.models import TreatyProvision
 
@@ -26,7 +33,7 @@ admin.site.site_title = _("CRIN Legal Database admin")
 admin.site.index_title = _("Editing")
 
 
-class LawProvisionInline(FrozenChoicesMixin, admin.StackedInline):
+class LawProvisionInline(VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline):
     model = LawProvision
     fields = [
         ("label", "order"),
@@ -51,7 +58,7 @@ class LawProvisionInline(FrozenChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "state",
@@ -105,6 +112,8 @@ class LawAdmin(admin.ModelAdmin):
         (_("Full text"), {"fields": ["full_text"], "classes": ["collapse"]}),
     ]
     inlines = [LawProvisionInline]
+    # The reviewer's diff lists provisions changed since the law's last publication.
+    dependent_history = ("laws.LawProvision", "law")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_provision_count=Count("provisions"))
@@ -115,7 +124,7 @@ class LawAdmin(admin.ModelAdmin):
 
 
 @admin.register(LawProvision)
-class LawProvisionAdmin(admin.ModelAdmin):
+class LawProvisionAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "label",
         "law",
@@ -149,6 +158,12 @@ class LawProvisionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # str() of a provision cites its law: autocomplete results and lists need it joined.
         return super().get_queryset(request).select_related("law__state")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A provision follows its law: an unreviewed edit takes a published law back to draft.
+        if form.has_changed():
+            parent_sent_back(request, obj.law)
 
     @admin.display(description=_("state"), ordering="law__state__name")
     def state(self, obj):
@@ -217,7 +232,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = FindingAdminForm
     list_display = [
         "state",

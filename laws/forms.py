@@ -3,11 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from crin_legal.versioning import VersionedFormMixin
+
 from .models import Finding
 from .services import validate_finding
 
 
-class FindingAdminForm(forms.ModelForm):
+class FindingAdminForm(VersionedFormMixin, forms.ModelForm):
     """A finding as editors enter it, held to the same rules as the importers.
 
     `clean` calls laws.services.validate_finding with the evidence the editor chose: a `yes` or
@@ -28,7 +30,7 @@ class FindingAdminForm(forms.ModelForm):
             "effective_to",
             "verified",
             "verification_source",
-            "publication_status",
+            "version",
         ]
 
     def clean(self):

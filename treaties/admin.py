@@ -9,6 +9,14 @@ rows shown (tests/admin/test_query_counts.py).
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crin_legal.editorial_admin import (
+    HistoryAdminMixin,
+    VersionedAdminMixin,
+    VersionedInlineMixin,
+    WorkflowAdminMixin,
+    parent_sent_back,
+)
+
 from .models import (
     EndNote,
     Objection,
@@ -55,7 +63,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "iso2", "iso3", "m49", "region", "subregion", "un_status"]
     list_filter = ["region", "subregion", "un_status"]
     list_select_related = ["region", "subregion"]
@@ -80,7 +88,7 @@ class TreatyProvisionInline(admin.TabularInline):
 
 
 @admin.register(Treaty)
-class TreatyAdmin(admin.ModelAdmin):
+class TreatyAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "short_title",
@@ -95,7 +103,7 @@ class TreatyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TreatyProvision)
-class TreatyProvisionAdmin(admin.ModelAdmin):
+class TreatyProvisionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "treaty", "label", "heading", "parent", "order"]
     list_filter = ["treaty"]
     list_select_related = ["treaty", "parent__treaty"]
@@ -131,7 +139,7 @@ class ParticipationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReservationInline(FrozenChoicesMixin, admin.StackedInline):
+class ReservationInline(VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline):
     model = Reservation
     fields = ["kind", "heading", "text", "date", "withdrawn_date", "treaty_provisions", "order"]
     frozen_choice_fields = ("treaty_provisions",)
@@ -153,7 +161,7 @@ class ReservationInline(FrozenChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = [
         "state",
         "treaty",
@@ -187,6 +195,8 @@ class ParticipationAdmin(admin.ModelAdmin):
         (_("Source"), {"fields": ["end_notes", "source_url", "as_of", "updated_at"]}),
     ]
     inlines = [ReservationInline]
+    # The reviewer's diff lists declarations changed since the last publication.
+    dependent_history = ("treaties.Reservation", "participation")
 
     @admin.display(description=_("status today"))
     def current_status(self, obj):
@@ -199,7 +209,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["participation", "kind", "heading", "date", "withdrawn_date"]
     list_filter = [
         "kind",
@@ -222,9 +232,15 @@ class ReservationAdmin(admin.ModelAdmin):
             kwargs["queryset"] = TreatyProvision.objects.select_related("treaty")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A declaration follows its participation: an unreviewed edit takes it back to draft.
+        if form.has_changed():
+            parent_sent_back(request, obj.participation)
+
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["objecting_state", "reserving_state", "treaty", "date", "heading"]
     list_filter = ["treaty"]
     list_select_related = ["objecting_state", "reserving_state", "treaty"]
@@ -239,7 +255,7 @@ class ObjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EndNote)
-class EndNoteAdmin(admin.ModelAdmin):
+class EndNoteAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["treaty", "number", "excerpt"]
     list_filter = ["treaty"]
     list_select_related = ["treaty"]
