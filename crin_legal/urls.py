@@ -12,7 +12,7 @@ enable_two_factor_admin(admin.site)
 
 urlpatterns = [
     path(
-        "admin/recent-changes/",
+        settings.ADMIN_URL + "recent-changes/",
         admin.site.admin_view(recent_changes_view),
         name="admin_recent_changes",
     ),
