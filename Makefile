@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: help setup run test lint format check-migrations seed
+.PHONY: help setup run test lint format check-migrations seed bench
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -55,3 +55,16 @@ check-migrations: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The benchmark (docs/PERFORMANCE.md): our API against Datasette and a SQL floor on synthetic data
+# in PostgreSQL databases of its own (crin_bench_*). QUICK=1: S only, short runs (< 5 minutes).
+# Its tools live in their own virtualenv (.bench-venv), never in the app's.
+BENCH_VENV := .bench-venv
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: $(VENV)/.installed $(BENCH_VENV)/.installed
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)

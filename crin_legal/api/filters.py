@@ -199,8 +199,67 @@ class StrictChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class DateTimeSinceField(forms.Field):
+    """An ISO 8601 date or date-time (`2026-03-01`, `2026-03-01T12:00:00Z`,
+    `2026-03-01T12:00:00+02:00`); a time without an offset is taken as UTC."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            hint = (
+                " A '+' in a URL reads as a space: write the offset as %2B or use Z."
+                if " " in text
+                else ""
+            )
+            raise invalid(
+                f"Expected an ISO 8601 date or date-time such as 2026-03-01 or "
+                f"2026-03-01T12:00:00Z, got {text[:60]!r}.{hint}"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment
+
+
+class UpdatedSinceFilter(django_filters.Filter):
+    """Records whose public view changed at or after a moment (the change feed for partner
+    sites). Each filterset says what "changed" means through `filter_updated_since`."""
+
+    field_class = DateTimeSinceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extend_schema_field(
+            {"type": "string", "format": "date-time", "description": str(self.extra["help_text"])}
+        )(self)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return self.parent.filter_updated_since(qs, value)
+
+
+UPDATED_SINCE_HELP = (
+    "Only records whose public view changed at or after this moment: ISO 8601 date or "
+    "date-time (`2026-03-01`, `2026-03-01T12:00:00Z`, `...+02:00` written `%2B02:00`); without "
+    "an offset it is UTC. Records withdrawn since are not listed here: see /api/v1/changes/."
+)
+
+
 class StrictFilterSet(django_filters.FilterSet):
-    """Base of every public filterset. `check` hooks cross-parameter validation."""
+    """Base of every public filterset. `check` hooks cross-parameter validation.
+
+    Every list endpoint gets `updated_since`; a filterset whose records have no
+    `last_public_change` column overrides `filter_updated_since`.
+    """
+
+    updated_since = UpdatedSinceFilter(help_text=UPDATED_SINCE_HELP)
+
+    def filter_updated_since(self, queryset, value):
+        return queryset.filter(last_public_change__gte=value)
 
     @classmethod
     def parameter_names(cls) -> set[str]:

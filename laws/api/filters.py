@@ -1,6 +1,7 @@
 """Filters of the national layer, and of the country resource (which answers from both layers)."""
 
 import django_filters
+from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
 from crin_legal.api.filters import (
@@ -34,7 +35,7 @@ from treaties.api.filters import (
     subregion_slugs,
     treaty_codes,
 )
-from treaties.models import State, UNStatus
+from treaties.models import Participation, State, UNStatus
 
 INDICATOR_HINT = "Use indicator slugs listed at /api/v1/indicators/"
 
@@ -124,6 +125,9 @@ class IndicatorFilterSet(StrictFilterSet):
         model = Indicator
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, value):
+        return queryset.filter(updated_at__gte=value)
+
 
 class FindingFilterSet(StrictFilterSet):
     indicator = indicator_filter(
@@ -150,6 +154,16 @@ class FindingFilterSet(StrictFilterSet):
 
     def filter_as_of(self, queryset, name, value):
         return holding(queryset, value)
+
+    def check(self, data):
+        if data.get("updated_since") is not None and data.get("status") == NOT_ASSESSED:
+            return {
+                "updated_since": [
+                    "Cannot be combined with status=not_assessed (unassessed pairs have no "
+                    "change time; withdrawn findings are listed by /api/v1/changes/)."
+                ]
+            }
+        return {}
 
     def filter_status(self, queryset, name, value):
         if value == NOT_ASSESSED:
@@ -243,6 +257,17 @@ class CountryFilterSet(StrictFilterSet):
     class Meta:
         model = State
         fields: list[str] = []
+
+    def filter_updated_since(self, queryset, value):
+        # A country's resource shows its published participation, laws and findings: it
+        # changed when any of them entered, changed in or left the public view.
+        since = Q(last_public_change__gte=value)
+        return queryset.filter(
+            Q(updated_at__gte=value)
+            | Q(pk__in=Finding.objects.filter(since).values("state_id"))
+            | Q(pk__in=Law.objects.filter(since).values("state_id"))
+            | Q(pk__in=Participation.objects.filter(since).values("state_id"))
+        )
 
     def filter_q(self, queryset, name, value):
         if not value.strip():

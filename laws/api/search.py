@@ -73,6 +73,10 @@ class ProvisionFilterSet(StrictFilterSet):
         bearing = LawProvision.objects.filter(indicators__slug__in=value).values("pk")
         return queryset.filter(pk__in=bearing)
 
+    def filter_updated_since(self, queryset, value):
+        # A provision follows its law: any change to it touches the law's last_public_change.
+        return queryset.filter(law__last_public_change__gte=value)
+
     def filter_q(self, queryset, name, value):
         # Declared last, so the other filters have narrowed the queryset already.
         return search_or_400(search.search_provisions, queryset, value)

@@ -11,9 +11,15 @@ from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from crin_legal.cache import versioned
 from crin_legal.publication import PublicationStatus
 from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
-from treaties.api.views import reservations_prefetch
 from treaties.models import Objection, Participation, ParticipationStatus, State, Treaty
 
+from .compact import (
+    attach_evidence,
+    attach_reservations,
+    indicators_with_topics,
+    with_evidence,
+    with_reservations,
+)
 from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
 from .serializers import (
     CountryDetailSerializer,
@@ -115,13 +121,15 @@ class CountryViewSet(PublicReadOnlyViewSet):
 
     def get_object(self):
         state = self.get_object_or_404(self.get_queryset(), iso2=self.kwargs["iso2"].upper())
+        # Four queries whatever the number of laws: state, participations (reservations as
+        # JSON), objections, findings (evidence as JSON); indicators are memoised (compact.py).
         participations = list(
-            Participation.objects.published()
+            with_reservations(Participation.objects.published())
             .filter(state=state)
             .select_related("treaty")
-            .prefetch_related(reservations_prefetch())
             .order_by("treaty__order", "treaty__code")
         )
+        attach_reservations(participations)
         objections: dict[int, list[Objection]] = {}
         for objection in (
             Objection.objects.filter(objecting_state=state)
@@ -133,13 +141,12 @@ class CountryViewSet(PublicReadOnlyViewSet):
             participation.objections_made = objections.get(participation.treaty_id, [])
         findings = {
             finding.indicator_id: finding
-            for finding in Finding.objects.published()
-            .filter(state=state)
-            .prefetch_related(published_evidence_prefetch())
+            for finding in with_evidence(Finding.objects.published()).filter(state=state)
         }
+        attach_evidence(findings.values())
         state.published_participations = participations
         state.all_findings = []
-        for indicator in indicators_in_order():
+        for indicator in indicators_with_topics():
             finding = findings.get(indicator.pk)
             if finding is None:
                 finding = NotAssessed(state=state, indicator=indicator)

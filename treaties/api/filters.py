@@ -117,6 +117,11 @@ class TreatyFilterSet(StrictFilterSet):
         model = Treaty
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, value):
+        # A treaty's counts change with its published participation.
+        changed = Participation.objects.filter(last_public_change__gte=value).values("treaty_id")
+        return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=changed))
+
     def count_in_regions(self, queryset, name, value):
         return queryset  # the view scopes the counts (treaties_with_counts)
 

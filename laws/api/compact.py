@@ -1,0 +1,144 @@
+"""Fewer queries for the country detail: children fetched as a JSON array per parent row.
+
+`prefetch_related` costs one query per relation. Here the reservations of each participation and
+the evidence of each finding come back in the parent's own query, as a correlated subquery that
+aggregates the children into JSON (`JSON_AGG` on PostgreSQL, `JSON_GROUP_ARRAY` on SQLite); they
+are turned back into unsaved model instances that the serializers read like prefetched rows. The
+country detail thus costs the same number of queries whatever the number of laws, provisions,
+reservations or findings (tests/performance/test_query_counts.py).
+"""
+
+import json
+
+from django.db.models import Aggregate, OuterRef, Subquery, TextField
+from django.db.models.functions import JSONObject
+from django.utils.dateparse import parse_date
+
+from crin_legal.cache import versioned
+from crin_legal.publication import PublicationStatus
+from laws.models import Indicator, Law, LawProvision
+from treaties.models import Reservation
+
+
+class JSONArrayAgg(Aggregate):
+    """The rows as a JSON array, as text (parsed once, in `_loads`)."""
+
+    function = "JSON_AGG"
+    template = "%(function)s(%(distinct)s%(expressions)s)::text"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="JSON_GROUP_ARRAY",
+            template="%(function)s(%(distinct)s%(expressions)s)",
+            **extra_context,
+        )
+
+
+def _rows_json(queryset, parent: str, **fields):
+    """The rows of `queryset` whose `parent` is the outer row, as one JSON array (or null)."""
+    return Subquery(
+        queryset.filter(**{parent: OuterRef("pk")})
+        .order_by()
+        .values(parent)
+        .annotate(rows=JSONArrayAgg(JSONObject(**fields)))
+        .values("rows")[:1],
+        output_field=TextField(),
+    )
+
+
+def _loads(value):
+    return json.loads(value) if value else []
+
+
+def with_reservations(participations):
+    return participations.annotate(
+        reservations_json=_rows_json(
+            Reservation.objects.all(),
+            "participation",
+            id="pk",
+            kind="kind",
+            heading="heading",
+            text="text",
+            date="date",
+            withdrawn_date="withdrawn_date",
+            order="order",
+        )
+    )
+
+
+def attach_reservations(participations) -> None:
+    for participation in participations:
+        rows = sorted(_loads(participation.reservations_json), key=lambda r: (r["order"], r["id"]))
+        participation._prefetched_objects_cache = {
+            "reservations": [
+                Reservation(
+                    pk=row["id"],
+                    participation_id=participation.pk,
+                    kind=row["kind"],
+                    heading=row["heading"],
+                    text=row["text"],
+                    date=parse_date(row["date"]) if row["date"] else None,
+                    withdrawn_date=parse_date(row["withdrawn_date"])
+                    if row["withdrawn_date"]
+                    else None,
+                    order=row["order"],
+                )
+                for row in rows
+            ]
+        }
+
+
+def with_evidence(findings):
+    """Evidence restricted to provisions of published laws (a draft law never shows)."""
+    provisions = LawProvision.objects.filter(law__publication_status=PublicationStatus.PUBLISHED)
+    return findings.annotate(
+        evidence_json=_rows_json(
+            provisions,
+            "findings",
+            id="pk",
+            label="label",
+            heading="heading",
+            order="order",
+            law_id="law_id",
+            law_title="law__title",
+            law_citation="law__citation",
+            law_source_url="law__source_url",
+        )
+    )
+
+
+def attach_evidence(findings) -> None:
+    for finding in findings:
+        rows = sorted(
+            _loads(finding.evidence_json), key=lambda r: (r["law_title"], r["order"], r["id"])
+        )
+        evidence = []
+        for row in rows:
+            law = Law(
+                pk=row["law_id"],
+                title=row["law_title"],
+                citation=row["law_citation"],
+                source_url=row["law_source_url"],
+            )
+            provision = LawProvision(
+                pk=row["id"],
+                law=law,
+                label=row["label"],
+                heading=row["heading"],
+                order=row["order"],
+            )
+            evidence.append(provision)
+        finding.published_evidence = evidence
+
+
+@versioned
+def indicators_with_topics() -> list[Indicator]:
+    """Every indicator with its topic, in order: once per process and data version."""
+    return list(
+        Indicator.objects.select_related("topic").order_by(
+            "topic__order", "topic__slug", "order", "slug"
+        )
+    )
