@@ -1,0 +1,242 @@
+"""Full-text search: the same answers on PostgreSQL and SQLite, any query text safe."""
+
+import pytest
+from django.db import connection
+
+from crin_legal.publication import PublicationStatus
+from laws import search
+from tests.factories import LawFactory, LawProvisionFactory, StateFactory
+
+
+@pytest.fixture
+def library(db):
+    fr = StateFactory(iso2="FR", name="France")
+    es = StateFactory(iso2="ES", name="Spain")
+    ru = StateFactory(iso2="RU", name="Russian Federation")
+    de = StateFactory(iso2="DE", name="Germany")
+    gb = StateFactory(iso2="GB", name="United Kingdom")
+    jp = StateFactory(iso2="JP", name="Japan")
+    laws = {
+        "fr": LawFactory(
+            state=fr,
+            title="Criminal Code",
+            title_original="Code pénal",
+            language="fr",
+            citation="Code pénal art. 227-23",
+        ),
+        "es": LawFactory(
+            state=es,
+            title="Criminal Code",
+            title_original="Código Penal",
+            language="es",
+            citation="Ley Orgánica 10/1995",
+        ),
+        "ru": LawFactory(
+            state=ru,
+            title="Criminal Code of the Russian Federation",
+            title_original="Уголовный кодекс Российской Федерации",
+            language="ru",
+            citation="No. 63-FZ",
+        ),
+        "de": LawFactory(
+            state=de,
+            title="Criminal Code (Strafgesetzbuch)",
+            title_original="Strafgesetzbuch",
+            language="de",
+            citation="StGB",
+        ),
+        "gb": LawFactory(
+            state=gb,
+            title="Protection of Children Act 1978",
+            language="en",
+            citation="1978 c. 37",
+            full_text="It is an offence to take any indecent photograph of a child.",
+        ),
+        "jp": LawFactory(
+            state=jp,
+            title="Act on Child Prostitution and Child Pornography",
+            title_original="児童買春、児童ポルノに係る行為等の規制及び処罰並びに児童の保護等に関する法律",
+            language="ja",
+            citation="Act No. 52 of 1999",
+        ),
+        "draft": LawFactory(
+            state=gb,
+            title="Online Safety Bill (draft)",
+            language="en",
+            citation="draft",
+            publication_status=PublicationStatus.DRAFT,
+        ),
+    }
+    LawProvisionFactory(
+        law=laws["gb"],
+        label="s. 1",
+        heading="Indecent photographs of children",
+        summary="Taking, distributing or possessing with a view to distribution.",
+    )
+    LawProvisionFactory(
+        law=laws["de"],
+        label="§ 184b",
+        heading="Verbreitung, Erwerb und Besitz kinderpornographischer Inhalte",
+        text="Wer <script>alert(1)</script> einen kinderpornographischen Inhalt besitzt ...",
+    )
+    LawProvisionFactory(
+        law=laws["fr"],
+        label="art. 227-23",
+        heading="Pornographie enfantine",
+        text="Le fait de détenir une image ou représentation d'un mineur "
+        "à caractère pornographique.",
+    )
+    return laws
+
+
+def countries_of(response):
+    assert response.status_code == 200, response.content
+    return [r["country"]["iso2"] for r in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ('"code penal"', ["FR"]),  # accents ignored
+        ("CÓDIGO", ["ES"]),  # case and accents ignored
+        ("уголовный кодекс", ["RU"]),  # Cyrillic, Russian stemming on PostgreSQL
+        ("strafgesetzbuch", ["DE"]),
+        ('"criminal code" -russian', ["DE", "ES", "FR"]),  # a phrase, an exclusion
+        ("penal OR strafgesetzbuch", ["DE", "ES", "FR"]),
+        ("photograph", ["GB"]),  # full text
+        ("1978", ["GB"]),  # citation
+        ("児童ポルノ", ["JP"]),  # Japanese: part of a run without spaces
+    ],
+)
+def test_law_search_in_several_languages(api, library, q, expected):
+    assert sorted(countries_of(api.get("/api/v1/laws/", {"q": q}))) == expected
+
+
+def test_typo_in_a_title_still_finds_it(api, library):
+    body = api.get("/api/v1/laws/", {"q": "Strafgesetzbuhc"}).json()
+    assert [r["country"]["iso2"] for r in body["results"]] == ["DE"]
+    assert body["results"][0]["snippet"] == ""
+
+
+def test_typo_in_a_country_name(api, library):
+    names = [c["iso2"] for c in api.get("/api/v1/countries/", {"q": "Grmany"}).json()["results"]]
+    assert names == ["DE"]
+
+
+def test_results_come_best_first_with_rank_and_marked_snippet(api, library):
+    results = api.get("/api/v1/laws/", {"q": "child"}).json()["results"]
+    assert {r["country"]["iso2"] for r in results} == {"GB", "JP"}
+    ranks = [r["rank"] for r in results]
+    assert ranks == sorted(ranks, reverse=True) and all(rank > 0 for rank in ranks)
+    assert all("<mark>" in r["snippet"].lower() or "<mark>" in r["snippet"] for r in results)
+    plain = api.get("/api/v1/laws/").json()["results"]
+    assert {r["rank"] for r in plain} == {None} and {r["snippet"] for r in plain} == {None}
+
+
+def test_drafts_never_found(api, library):
+    assert countries_of(api.get("/api/v1/laws/", {"q": "online safety"})) == []
+
+
+def test_search_combines_with_filters(api, library):
+    assert countries_of(api.get("/api/v1/laws/", {"q": "criminal code", "country": "es"})) == ["ES"]
+
+
+def test_provision_search_escapes_html_but_marks_matches(api, library):
+    body = api.get("/api/v1/provisions/", {"q": "besitz"}).json()
+    (hit,) = body["results"]
+    assert hit["country"]["iso2"] == "DE" and hit["label"] == "§ 184b"
+    assert "<script>" not in hit["snippet"]
+    assert "&lt;script&gt;" in hit["snippet"] or "script" not in hit["snippet"]
+    assert "<mark>" in hit["snippet"]
+    assert hit["url"].endswith(f"/api/v1/laws/{hit['law']['id']}/#provision-{hit['id']}")
+
+
+def test_provision_search_in_french_ignores_accents(api, library):
+    assert countries_of(api.get("/api/v1/provisions/", {"q": "detenir representation"})) == ["FR"]
+
+
+HOSTILE = [
+    "a & b | !c",
+    "':*",
+    "\\",
+    "'",
+    '"',
+    '""',
+    "-",
+    "OR",
+    "OR OR OR",
+    "-child",
+    "!!!",
+    "(child",
+    "child)",
+    "child:*",
+    "child <-> code",
+    "%",
+    "%s",
+    "_",
+    "*",
+    "NEAR(a b)",
+    '"unterminated phrase',
+    "ç" * 900,
+    "child " * 40,
+    "\u200b\u202e",
+    "🙂",
+    "x" * 10_000,
+    "a\x00b",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+@pytest.mark.parametrize("endpoint", ["laws", "provisions", "countries"])
+def test_hostile_query_text_is_a_result_or_a_400_never_a_500(api, library, endpoint, q):
+    response = api.get(f"/api/v1/{endpoint}/", {"q": q})
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 400:
+        assert "q" in response.json()["errors"]
+
+
+def test_query_count_is_constant_in_the_number_of_hits(api, library, django_assert_num_queries):
+    def count_queries():
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/api/v1/laws/", {"q": "code"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count_queries()
+    for n in range(15):
+        LawFactory(title=f"Penal Code {n}", citation=f"PC {n}")
+    assert count_queries() == before
+
+
+def test_a_slow_search_is_cancelled(db):
+    heavy = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+        "SELECT count(*) FROM n"
+    )
+    with pytest.raises(search.SearchTimeout):
+        with search.time_limit(0.05):
+            with connection.cursor() as cursor:
+                cursor.execute(heavy)
+    # The connection is usable afterwards.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="needs a deadline that passes within a tiny query"
+)
+def test_a_timeout_is_a_503_json(api, library, monkeypatch):
+    monkeypatch.setattr(search, "TIMEOUT", 0.0)
+    response = api.get("/api/v1/laws/", {"q": "code"})
+    assert response.status_code == 503
+    assert "took too long" in response.json()["detail"]
+
+
+def test_parser_reads_web_search_syntax():
+    parsed = search.parse('child "indecent image" OR photo -virtual')
+    assert parsed.websearch() == 'child "indecent image" OR photo -virtual'
+    assert parsed.fts5() == '("child" AND ("indecent image" OR "photo")) NOT "virtual"'
+    with pytest.raises(search.SearchQueryError):
+        search.parse("-only -negative")

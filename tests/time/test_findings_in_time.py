@@ -1,0 +1,226 @@
+"""Findings in time (factories): the effective period, `as_of` on findings and countries, the
+indicator timeline and the treaty gaps."""
+
+import datetime
+
+import pytest
+
+from laws.models import FindingStatus, LawStatus
+from laws.timeline import holding, with_period
+from tests.factories import (
+    FindingFactory,
+    IndicatorFactory,
+    LawFactory,
+    LawProvisionFactory,
+    ParticipationFactory,
+    ReservationFactory,
+    StateFactory,
+    TreatyFactory,
+    TreatyProvisionFactory,
+)
+
+D = datetime.date
+
+
+@pytest.fixture
+def timeline(db):
+    """Four states and simple possession:
+    AA  yes since 2004-05-01 (provision's own date)
+    BB  yes since 2010-01-01 (its never-amended law's date in force), ended 2015-12-31
+    CC  yes, undated (the law was amended: its date says nothing of the provision)
+    DD  partial since 2012-07-01 (set by an editor)
+    """
+    indicator = IndicatorFactory(slug="simple_possession")
+    aa, bb, cc, dd = (StateFactory(iso2=c) for c in ("AA", "BB", "CC", "DD"))
+    FindingFactory(
+        state=aa,
+        indicator=indicator,
+        evidence=[LawProvisionFactory(law__state=aa, in_force_from=D(2004, 5, 1))],
+    )
+    law_bb = LawFactory(
+        state=bb,
+        status=LawStatus.REPEALED,
+        date_in_force=D(2010, 1, 1),
+        date_repealed=D(2015, 12, 31),
+    )
+    FindingFactory(state=bb, indicator=indicator, evidence=[LawProvisionFactory(law=law_bb)])
+    law_cc = LawFactory(state=cc, status=LawStatus.AMENDED, date_in_force=D(1999, 11, 1))
+    FindingFactory(state=cc, indicator=indicator, evidence=[LawProvisionFactory(law=law_cc)])
+    FindingFactory(
+        state=dd,
+        indicator=indicator,
+        status=FindingStatus.PARTIAL,
+        effective_from=D(2012, 7, 1),
+    )
+    return indicator
+
+
+def test_effective_periods_are_derived_and_never_invented(timeline):
+    from laws.models import Finding
+
+    periods = {
+        f.state.iso2: (f.period_from, f.period_to, f.dated)
+        for f in with_period(Finding.objects.select_related("state"))
+    }
+    assert periods == {
+        "AA": (D(2004, 5, 1), None, True),
+        "BB": (D(2010, 1, 1), D(2015, 12, 31), True),
+        "CC": (None, None, False),
+        "DD": (D(2012, 7, 1), None, True),
+    }
+
+
+def test_as_of_on_findings_and_countries(api, timeline):
+    def findings(on):
+        body = api.get(f"/api/v1/findings/?indicator=simple_possession&as_of={on}").json()
+        return sorted(r["country"]["iso2"] for r in body["results"])
+
+    assert findings("2003-12-31") == []
+    assert findings("2004-05-01") == ["AA"]
+    assert findings("2013-01-01") == ["AA", "BB", "DD"]
+    assert findings("2015-12-31") == ["AA", "BB", "DD"]  # the end date is inclusive
+    assert findings("2016-01-01") == ["AA", "DD"]
+    today = api.get("/api/v1/findings/?indicator=simple_possession").json()["results"]
+    assert {r["country"]["iso2"]: r["dated"] for r in today} == {
+        "AA": True,
+        "BB": True,
+        "CC": False,
+        "DD": True,
+    }
+
+    def countries(query):
+        return sorted(c["iso2"] for c in api.get(f"/api/v1/countries/?{query}").json()["results"])
+
+    assert countries("criminalises=simple_possession&as_of=2013-01-01") == ["AA", "BB"]
+    assert countries("criminalises=simple_possession") == ["AA", "BB", "CC"]
+    assert countries("finding=simple_possession:partial&as_of=2012-01-01") == []
+    assert countries("finding=simple_possession:partial&as_of=2012-07-01") == ["DD"]
+    # Undated CC is not known to hold in 2013: not assessed then, never "no".
+    unassessed = api.get(
+        "/api/v1/findings/?indicator=simple_possession&status=not_assessed&as_of=2013-01-01"
+    ).json()["results"]
+    assert sorted(r["country"]["iso2"] for r in unassessed) == ["CC"]
+
+
+def test_indicator_timeline_counts_dated_findings_and_reports_undated_apart(api, timeline):
+    body = api.get("/api/v1/stats/timeline/?indicator=simple_possession").json()
+    series = {p["year"]: (p["yes"], p["partial"]) for p in body["series"]}
+    assert min(series) == 2004
+    assert series[2004] == (1, 0)
+    assert series[2012] == (2, 1)
+    assert series[2015] == (2, 1)
+    assert series[2016] == (1, 1)
+    assert body["undated"] == {"yes": 1, "partial": 0, "no": 0}
+
+
+def test_holding_is_everything_today(timeline):
+    from laws.models import Finding
+
+    assert holding(Finding.objects.all(), None).count() == 4
+
+
+@pytest.fixture
+def gaps(timeline):
+    opsc = TreatyFactory(code="opsc")
+    art3 = TreatyProvisionFactory(treaty=opsc, slug="opsc-art-3", label="Art. 3")
+    art3_1 = TreatyProvisionFactory(treaty=opsc, slug="opsc-art-3-1", parent=art3)
+    art3_1_c = TreatyProvisionFactory(treaty=opsc, slug="opsc-art-3-1-c", parent=art3_1)
+    art3_5 = TreatyProvisionFactory(treaty=opsc, slug="opsc-art-3-5", parent=art3)
+    from laws.models import IndicatorBasis
+
+    IndicatorBasis.objects.create(indicator=timeline, provision=art3_1_c, kind="recommends")
+    from treaties.models import State
+
+    states = {s.iso2: s for s in State.objects.all()}
+    ee = StateFactory(iso2="EE")
+    FindingFactory(state=ee, indicator=timeline, status=FindingStatus.NO, note="Reviewed.")
+    for iso2, consent in (("AA", D(2003, 1, 1)), ("CC", D(2005, 1, 1)), ("DD", D(2011, 1, 1))):
+        ParticipationFactory(state=states[iso2], treaty=opsc, consent_date=consent)
+    ee_part = ParticipationFactory(state=ee, treaty=opsc, consent_date=D(2002, 1, 1))
+    ff = ParticipationFactory(
+        state=StateFactory(iso2="FF"), treaty=opsc, consent_date=D(2004, 1, 1)
+    )
+    to_art3 = ReservationFactory(participation=ee_part, text="A reservation to article 3.")
+    to_art3.treaty_provisions.set([art3])
+    adoption = ReservationFactory(participation=ff, order=1, text="Article 3, paragraph 5.")
+    adoption.treaty_provisions.set([art3_5])
+    return opsc
+
+
+def test_gaps_split_parties_by_finding_with_the_relevant_reservations(
+    api, gaps, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        body = api.get("/api/v1/gaps/?treaty=opsc&indicator=simple_possession").json()
+    assert body["parties"] == 5
+    assert body["counts"] == {"yes": 2, "partial": 1, "no": 1, "not_assessed": 1}
+    gaps = {k: [g["country"]["iso2"] for g in v] for k, v in body["gaps"].items()}
+    assert gaps == {"no": ["EE"], "partial": ["DD"], "not_assessed": ["FF"]}
+    (ee,) = body["gaps"]["no"]
+    assert [r["provisions"] for r in ee["reservations"]] == [["opsc-art-3"]]
+    # FF's reservation to article 3(5) (adoption) does not bear on 3(1)(c).
+    assert body["gaps"]["not_assessed"][0]["reservations"] == []
+
+
+def test_gaps_as_of_a_past_date(api, gaps):
+    body = api.get("/api/v1/gaps/?treaty=opsc&indicator=simple_possession&as_of=2004-06-01").json()
+    # Parties then: EE (2002), AA (2003), FF (2004); AA's finding holds since 2004-05-01.
+    assert body["parties"] == 3
+    assert body["counts"] == {"yes": 1, "partial": 0, "no": 0, "not_assessed": 2}
+    rows = {g["country"]["iso2"]: g for g in body["gaps"]["not_assessed"]}
+    assert rows["EE"]["current_status"] == "no"  # undated "no": not known in 2004
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("treaty=opsc", "indicator"),
+        ("treaty=nope&indicator=simple_possession", "treaty"),
+        ("treaty=opsc&indicator=nope", "indicator"),
+        ("treaty=opsc&indicator=simple_possession&as_of=2010-02-30", "as_of"),
+        ("treaty=opsc&indicator=simple_possession&as_of=yesterday", "as_of"),
+        ("treaty=opsc&indicator=simple_possession&year=2010", "year"),
+    ],
+)
+def test_gaps_reject_bad_parameters_by_name(api, gaps, query, parameter):
+    response = api.get(f"/api/v1/gaps/?{query}")
+    assert response.status_code == 400
+    assert parameter in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("", "non_field_errors"),
+        ("treaty=opsc&indicator=simple_possession", "non_field_errors"),
+        ("treaty=OPSCX", "treaty"),
+        ("indicator=x%00y", "indicator"),
+        ("treaty=opsc&as_of=2010-01-01", "as_of"),
+    ],
+)
+def test_timeline_rejects_bad_parameters_by_name(api, gaps, query, parameter):
+    response = api.get(f"/api/v1/stats/timeline/?{query}")
+    assert response.status_code == 400
+    assert parameter in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/countries/?as_of=2010-13-01",
+        "/api/v1/countries/?party_to=opsc&as_of=10-01-2010",
+        "/api/v1/participations/?as_of=٢٠١٠-٠١-٠١",
+        "/api/v1/findings/?as_of=2010-01-01&as_of=2011-01-01",
+    ],
+)
+def test_as_of_rejects_malformed_dates(api, gaps, url):
+    response = api.get(url)
+    assert response.status_code == 400
+    assert "as_of" in response.json()["errors"]
+
+
+def test_participation_status_as_of(api, gaps):
+    body = api.get("/api/v1/participations/?treaty=opsc&as_of=2004-06-01&status=party").json()
+    assert sorted(r["country"]["iso2"] for r in body["results"]) == ["AA", "EE", "FF"]
+    body = api.get("/api/v1/participations/?treaty=opsc&as_of=2001-01-01").json()
+    assert body["count"] == 0
