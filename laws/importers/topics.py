@@ -64,6 +64,10 @@ def _order(obj: dict, where: str, errors: list[str]) -> int:
     return value
 
 
+# The public topic page's explainer (formatted text, sanitised when rendered).
+EXPLAINER_FIELDS = ("definition", "obligations", "responsibility", "what_can_be_done", "references")
+
+
 def parse_topic_file(path: Path) -> tuple[dict, list[_Indicator]]:
     """Read and validate a topic file against the database (treaty provisions must exist).
 
@@ -86,6 +90,18 @@ def parse_topic_file(path: Path) -> tuple[dict, list[_Indicator]]:
         "name": _text(data, "name", where, errors, required=True, max_length=200),
         "description": _text(data, "description", where, errors),
         "order": _order(data, where, errors),
+    }
+    explainer = data.get("explainer", {})
+    if not isinstance(explainer, dict):
+        errors.append(f"{where}: 'explainer' must be a JSON object.")
+        explainer = {}
+    for key in explainer:
+        if key not in EXPLAINER_FIELDS and not key.startswith("_"):
+            errors.append(
+                f"{where}: unknown explainer field {key!r} (one of {', '.join(EXPLAINER_FIELDS)})."
+            )
+    topic["explainer"] = {
+        key: _text(explainer, key, f"{where} explainer", errors) for key in EXPLAINER_FIELDS
     }
     raw_indicators = data.get("indicators")
     if not isinstance(raw_indicators, list) or not raw_indicators:
@@ -164,7 +180,17 @@ def load_topic_file(path: Path) -> ImportCounts:
     basis_counts = ImportCounts(label="treaty bases")
 
     slug = topic_data.pop("slug")
+    explainer = topic_data.pop("explainer")
     topic, outcome = upsert(Topic, {"slug": slug}, topic_data)
+    # The explainer is seed text: it fills empty fields only, so an editor's text in the admin
+    # is never overwritten by a later load.
+    seeded = [key for key, text in explainer.items() if text and not getattr(topic, key)]
+    if seeded:
+        for key in seeded:
+            setattr(topic, key, explainer[key])
+        topic.save(update_fields=seeded)
+        if outcome == "unchanged":
+            outcome = "updated"
     topics.add(outcome)
 
     provisions = {p.slug: p for p in TreatyProvision.objects.all()}

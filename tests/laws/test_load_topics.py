@@ -124,3 +124,29 @@ def test_a_file_that_is_not_json_names_the_line(reference, tmp_path):
     broken.write_text('{\n  "slug": "csam",\n  "name": \n}\n', encoding="utf-8")
     with pytest.raises(CommandError, match="line 4"):
         load_topics(str(broken))
+
+
+def test_the_explainer_is_seeded_once_and_an_editors_text_is_kept(reference):
+    load_topics()
+    topic = Topic.objects.get(slug="csam")
+    assert "art. 3(1)(c)" in topic.obligations
+    assert "CRC/C/156" in topic.references
+    assert topic.references.count("<li>") == 7
+
+    topic.definition = "<p>An editor's reviewed definition.</p>"
+    topic.save()
+    output = load_topics()
+
+    topic.refresh_from_db()
+    assert topic.definition == "<p>An editor's reviewed definition.</p>"
+    assert "topics: 0 inserted, 0 updated, 1 unchanged" in output
+
+
+def test_an_unknown_explainer_field_is_refused(reference, tmp_path):
+    data = json.loads(TOPIC_FILE.read_text(encoding="utf-8"))
+    data["explainer"]["summary"] = "<p>?</p>"
+    broken = tmp_path / "topic.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="unknown explainer field 'summary'"):
+        load_topics(str(broken))
+    assert not Topic.objects.exists()
