@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from laws.api.changes import ChangeViewSet
 from laws.api.search import ProvisionViewSet
 from laws.api.stats import GapsView, TimelineView
 from laws.api.views import CountryViewSet, FindingViewSet, IndicatorViewSet, LawViewSet
@@ -23,6 +24,7 @@ router.register("laws", LawViewSet, basename="law")
 router.register("provisions", ProvisionViewSet, basename="provision")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("findings", FindingViewSet, basename="finding")
+router.register("changes", ChangeViewSet, basename="change")
 
 public_urlpatterns = [
     path("", IndexView.as_view(), name="index"),

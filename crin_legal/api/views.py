@@ -74,6 +74,7 @@ ENDPOINTS = (
     ("laws", "law-list"),
     ("indicators", "indicator-list"),
     ("findings", "finding-list"),
+    ("changes", "change-list"),
     ("provisions", "provision-list"),
     ("stats_timeline", "stats-timeline"),
     ("gaps", "gaps"),
