@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from laws.feeds import ChangesFeed
+
 from . import health
 from .editorial_admin import recent_changes_view
 from .security import enable_two_factor_admin
@@ -20,6 +22,8 @@ urlpatterns = [
     # ADMIN_URL (default "admin/"): the editors' admin, behind two-factor login.
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("crin_legal.api.urls")),
+    # Atom feed of public changes (laws/feeds.py): not language-prefixed, like the API.
+    path("feeds/changes.atom", ChangesFeed(), name="changes_feed"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 # The public research site: English at /, other languages under /fr/, /es/, /ru/, /ar/.

@@ -106,7 +106,7 @@ def _rows(model, kind: str, *, since, indicator, treaty):
     )
 
 
-def change_rows(since: datetime.datetime | None, kinds=KINDS):
+def change_rows(since: datetime.datetime | None, kinds=KINDS, *, newest_first: bool = False):
     """The change list as one UNION query (paginated by the database), oldest first."""
     parts = {
         "law": lambda: _rows(Law, "law", since=since, indicator=None, treaty=None),
@@ -123,6 +123,8 @@ def change_rows(since: datetime.datetime | None, kinds=KINDS):
     }
     queries = [parts[kind]() for kind in kinds]
     combined = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    if newest_first:
+        return combined.order_by("-c_changed", "-c_kind", "-c_id")
     return combined.order_by("c_changed", "c_kind", "c_id")
 
 
