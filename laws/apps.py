@@ -27,3 +27,9 @@ def _refresh_sqlite_search(sender, using="default", **kwargs):
 
     with connection.cursor() as cursor:
         sqlite_install(cursor)
+
+    def ready(self) -> None:
+        # Dependent rows keep their parent's public change time (crin_legal.publication).
+        from . import signals
+
+        signals.connect()

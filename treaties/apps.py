@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class TreatiesConfig(AppConfig):
     name = "treaties"
     verbose_name = "International layer: states and treaties"
+
+    def ready(self) -> None:
+        # Dependent rows keep their parent's public change time (crin_legal.publication).
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,64 @@
+"""Keep a published law's or finding's `last_public_change` true when a dependent row changes:
+a provision of the law (saved, deleted, its indicators), the law's `amends` links, a finding's
+evidence (crin_legal.publication.touch_public_change). Connected in LawsConfig.ready."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from crin_legal.publication import touch_public_change
+
+M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
+
+
+def provision_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .models import Law
+
+        touch_public_change(Law, instance.law_id)
+
+
+def relation_changed(parent_model, attribute: str | None = None):
+    """m2m_changed receiver touching the record that owns the relation (either side)."""
+
+    def receiver(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in M2M_ACTIONS:
+            return
+        if not reverse:
+            pk = getattr(instance, attribute) if attribute else instance.pk
+            touch_public_change(parent_model, pk)
+        else:
+            owners = pk_set or []
+            if attribute:
+                from .models import LawProvision
+
+                owners = LawProvision.objects.filter(pk__in=owners).values_list("law_id", flat=True)
+            for pk in set(owners):
+                touch_public_change(parent_model, pk)
+
+    return receiver
+
+
+def connect() -> None:
+    from .models import Finding, Law, LawProvision
+
+    post_save.connect(provision_changed, sender=LawProvision, dispatch_uid="laws_provision_touch")
+    post_delete.connect(
+        provision_changed, sender=LawProvision, dispatch_uid="laws_provision_touch_delete"
+    )
+    m2m_changed.connect(
+        relation_changed(Law, "law_id"),
+        sender=LawProvision.indicators.through,
+        dispatch_uid="laws_provision_indicators_touch",
+        weak=False,
+    )
+    m2m_changed.connect(
+        relation_changed(Law),
+        sender=Law.amends.through,
+        dispatch_uid="laws_amends_touch",
+        weak=False,
+    )
+    m2m_changed.connect(
+        relation_changed(Finding),
+        sender=Finding.evidence.through,
+        dispatch_uid="laws_finding_evidence_touch",
+        weak=False,
+    )
