@@ -7,6 +7,8 @@ from rest_framework.pagination import PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# A CSV download (`?format=csv` without `page_size`) is the whole filtered table, up to this.
+CSV_MAX_ROWS = 100_000
 
 
 def parse_positive_int(raw: str, *, parameter: str, maximum: int | None = None) -> int:
@@ -37,6 +39,9 @@ class StrictPageNumberPagination(PageNumberPagination):
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
+            renderer = getattr(request, "accepted_renderer", None)
+            if renderer is not None and renderer.format == "csv":
+                return CSV_MAX_ROWS
             return self.page_size
         return parse_positive_int(
             raw, parameter=self.page_size_query_param, maximum=self.max_page_size

@@ -5,12 +5,14 @@ from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .filters import PAGINATION_PARAMETERS, StrictFilterBackend, check_query_parameters
 from .pagination import StrictPageNumberPagination
+from .renderers import CSVRenderer
 from .schema import PublicAutoSchema
 
 
@@ -28,6 +30,24 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     detail_serializer_class = None
     # Path converters keep hostile path segments away from the database (e.g. an id over 2^63).
     lookup_value_regex = "[^/]+"
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv":
+            if response.status_code >= 400:
+                # Errors are always JSON bodies naming the problem, whatever format was asked.
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+            else:
+                name = request.path.rstrip("/").rsplit("/", 1)[-1] + ".csv"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -50,7 +70,7 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             request.query_params,
             allowed=allowed,
             multi_valued=multi,
-            formats={renderer.format for renderer in self.renderer_classes},
+            formats={renderer.format for renderer in self.get_renderers()},
         )
         super().initial(request, *args, **kwargs)
 
@@ -92,7 +112,7 @@ class IndexView(APIView):
         check_query_parameters(
             request.query_params,
             allowed=(),
-            formats={renderer.format for renderer in self.renderer_classes},
+            formats={renderer.format for renderer in self.get_renderers()},
         )
         super().initial(request, *args, **kwargs)
 

@@ -1,0 +1,76 @@
+"""CSV for every list endpoint (`?format=csv`): the same rows and filters as the JSON, one row per
+record, nested values flattened into dotted columns (`region.slug`) and lists joined with "; "."""
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+# What names an item of a nested list, in order of preference (e.g. evidence → citation + label).
+ITEM_KEYS = (
+    ("law_citation", "provision_label"),
+    ("code",),
+    ("iso2",),
+    ("slug",),
+    ("label",),
+    ("name",),
+    ("title",),
+    ("text",),
+)
+
+
+def _item_text(item) -> str:
+    if not isinstance(item, dict):
+        return "" if item is None else str(item)
+    for keys in ITEM_KEYS:
+        if all(key in item for key in keys):
+            return ", ".join(str(item[key]) for key in keys if item[key] not in (None, ""))
+    return "; ".join(f"{key}={value}" for key, value in item.items() if not isinstance(value, list))
+
+
+def flatten(row: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = "; ".join(_item_text(item) for item in value)
+        elif value is None:
+            flat[name] = ""
+        elif isinstance(value, bool):
+            flat[name] = "true" if value else "false"
+        else:
+            flat[name] = _without_format(str(value))
+    return flat
+
+
+def _without_format(text: str) -> str:
+    """Links in a CSV point at the resources themselves, not at their CSV rendering."""
+    if "format=csv" not in text:
+        return text
+    return text.replace("?format=csv&", "?").replace("?format=csv", "").replace("&format=csv", "")
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        elif isinstance(data, list):
+            rows = data
+        else:
+            # An error body ({"detail": ..., "errors": ...}) stays readable as one row.
+            rows = [data] if isinstance(data, dict) else []
+        flat_rows = [flatten(row) for row in rows]
+        columns: list[str] = []
+        for row in flat_rows:
+            columns.extend(column for column in row if column not in columns)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(flat_rows)
+        return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,81 @@
+"""`?format=csv` on every list endpoint: the same filtered rows as the JSON, the whole table
+unless a page is asked for."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import StateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def test_countries_csv_has_the_filtered_rows_with_flat_columns(api, world):
+    response = api.get("/api/v1/countries/", {"party_to": "opsc", "format": "csv"})
+    table = rows(response)
+    assert [row["iso2"] for row in table] == ["FR", "GB"]
+    assert table[0]["region.slug"] == "europe"
+    assert table[1]["subregion.slug"] == "northern-europe"
+    assert table[1]["url"].endswith("/api/v1/countries/GB/")  # a link, not its CSV rendering
+    assert response["Content-Disposition"] == 'attachment; filename="countries.csv"'
+
+
+def test_findings_csv_names_the_evidence_and_keeps_not_assessed_apart(api, world):
+    table = rows(api.get("/api/v1/findings/", {"indicator": "simple_possession", "format": "csv"}))
+    by_state = {row["country.iso2"]: row for row in table}
+    assert by_state["GB"]["status"] == "yes"
+    assert by_state["GB"]["evidence"]  # citation and provision label, not an empty cell
+    assert by_state["TR"]["status"] == "no"
+    assert "CI" not in by_state  # no finding: not assessed, never a "no" row
+
+    unassessed = rows(
+        api.get(
+            "/api/v1/findings/",
+            {"indicator": "simple_possession", "status": "not_assessed", "format": "csv"},
+        )
+    )
+    assert {row["country.iso2"] for row in unassessed} == {"CI", "VA"}
+    assert {row["status"] for row in unassessed} == {"not_assessed"}
+
+
+def test_a_csv_download_is_the_whole_table_unless_a_page_is_asked_for(api, world):
+    for index in range(60):
+        StateFactory(name=f"Extra state {index:02d}")
+    whole = rows(api.get("/api/v1/countries/", {"format": "csv"}))
+    assert len(whole) == 65  # more than one JSON page of 50
+    page = rows(api.get("/api/v1/countries/", {"format": "csv", "page_size": 10, "page": 2}))
+    assert len(page) == 10
+
+
+def test_csv_runs_a_constant_number_of_queries(api, world):
+    with CaptureQueriesContext(connection) as small:
+        rows(api.get("/api/v1/laws/", {"format": "csv"}))
+    from tests.factories import LawFactory
+
+    LawFactory.create_batch(40)
+    with CaptureQueriesContext(connection) as large:
+        assert len(rows(api.get("/api/v1/laws/", {"format": "csv"}))) > 40
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_errors_stay_json_when_csv_was_asked(api, world):
+    response = api.get("/api/v1/countries/", {"party_to": "nope", "format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "party_to" in response.json()["errors"]
+
+
+def test_detail_routes_and_unknown_formats_are_refused(api, world):
+    assert api.get("/api/v1/countries/gb/", {"format": "csv"}).status_code == 400
+    response = api.get("/api/v1/laws/", {"format": "xml"})
+    assert response.status_code == 400
+    assert "format" in response.json()["errors"]
