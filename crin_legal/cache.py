@@ -176,11 +176,28 @@ _request_version: contextvars.ContextVar[Version | None] = contextvars.ContextVa
 )
 
 
+# Within a public request: a box for the stamp, so that it is read at most once per request
+# however many vocabulary lookups the view and its serializers make.
+_request_box: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "crin_data_version_box", default=None
+)
+
+
 def current_version() -> Version | None:
     """The stamp (None: no stamp, so nothing may be cached). Read once per request."""
     version = _request_version.get()
     if version is not None:
         return version
+    box = _request_box.get()
+    if box:
+        return box[0]
+    version = _read_version()
+    if box is not None:
+        box.append(version)
+    return version
+
+
+def _read_version() -> Version | None:
     if _shared():
         version = cache.get(VERSION_KEY)
         if isinstance(version, Version):
@@ -355,10 +372,14 @@ class PublicCacheMiddleware:
         if request.method not in ("GET", "HEAD") or request.path.startswith(self.private):
             return self.get_response(request)
         with public_reads():  # may be served from the read replica
-            if not request.path.startswith(self.prefixes) or not _enabled():
-                return self.get_response(request)
-            language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language()
-            return serve(request, language, lambda: self.get_response(request))
+            box = _request_box.set([])
+            try:
+                if not request.path.startswith(self.prefixes) or not _enabled():
+                    return self.get_response(request)
+                language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language()
+                return serve(request, language, lambda: self.get_response(request))
+            finally:
+                _request_box.reset(box)
 
 
 def cache_public_page(view):
