@@ -48,6 +48,7 @@ from django.db.models import (
     When,
 )
 
+from crin_legal.cache import versioned
 from treaties.api.filters import fold
 from treaties.models import State
 
@@ -310,12 +311,18 @@ def time_limit(seconds: float | None = None):
             raw.set_progress_handler(None, 0)
 
 
-def _pg_configs() -> list[str]:
-    """The crin_* configurations to parse the query with: English, simple, and those of the
-    languages of the laws held (a word is stemmed as each of those languages would)."""
+@versioned
+def _law_languages() -> frozenset[str]:
     from laws.models import Law
 
-    languages = set(Law.objects.order_by().values_list("language", flat=True).distinct())
+    return frozenset(Law.objects.order_by().values_list("language", flat=True).distinct())
+
+
+def _pg_configs() -> list[str]:
+    """The crin_* configurations to parse the query with: English, simple, and those of the
+    languages of the laws held (a word is stemmed as each of those languages would). The
+    languages are read once per data version."""
+    languages = _law_languages()
     names = {"english", "simple"} | {
         LANGUAGE_CONFIGS[code.lower()] for code in languages if code.lower() in LANGUAGE_CONFIGS
     }

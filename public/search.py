@@ -1,8 +1,9 @@
 """Site search: one box over countries, laws and law provisions, with facets.
 
-A simple engine (accent-insensitive substring match on names; `icontains` on laws and
-provisions). Everything goes through `search(query)`, so a full-text engine can replace it without
-touching the view or the template. A fixed number of queries, whatever the number of hits.
+Countries: accent-insensitive substring match on names; laws and provisions: the full-text
+engine of the API (`laws.search`: per-language stemming, accents ignored, web-search syntax,
+ranked, highlighted snippets). Everything goes through `search(query)`. A fixed number of
+queries, whatever the number of hits.
 """
 
 from collections import Counter, defaultdict
@@ -14,9 +15,11 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laws import search as engine
 from laws.models import NOT_ASSESSED, Finding, Law, LawKind, LawProvision
 from treaties.models import Participation, Region, Treaty
 
@@ -162,7 +165,27 @@ def _db_match(words: list[str], fields: list[str]) -> Q:
     )
 
 
+def _engine(function, queryset, q: str):
+    """Laws or provisions matching `q` through the full-text engine (laws.search); a query it
+    cannot search finds none of them. Called within `engine.time_limit()`."""
+    if not q.strip():
+        return list(queryset)
+    try:
+        return list(function(queryset, q))
+    except engine.SearchQueryError:
+        return []
+
+
 def search(query: SearchQuery) -> SearchResult:
+    """`_search` under the engine's time limit: too slow, and laws and provisions find none."""
+    try:
+        with engine.time_limit():
+            return _search(query)
+    except engine.SearchTimeout:
+        return _search(query, full_text=False)
+
+
+def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
     words = _words(query.q)
     keys = [sort_key(w) for w in words]
     all_states = list(data.states())
@@ -200,11 +223,8 @@ def search(query: SearchQuery) -> SearchResult:
         lawprovision__law__publication_status="published"
     ).values_list("lawprovision__law_id", "indicator_id"):
         law_indicators[law_id].add(indicator_id)
-    for law in (
-        Law.objects.published()
-        .select_related("state")
-        .filter(_db_match(words, ["title", "title_original", "citation"]))
-    ):
+    laws = Law.objects.published().select_related("state")
+    for law in _engine(engine.search_laws, laws, query.q) if full_text else []:
         hits.append(
             Hit(
                 type="law",
@@ -219,10 +239,15 @@ def search(query: SearchQuery) -> SearchResult:
             )
         )
     provisions = (
-        LawProvision.objects.filter(law__publication_status="published")
-        .select_related("law__state")
-        .prefetch_related("indicators")
-        .filter(_db_match(words, ["label", "heading", "summary", "text"]))
+        _engine(
+            engine.search_provisions,
+            LawProvision.objects.filter(law__publication_status="published")
+            .select_related("law__state")
+            .prefetch_related("indicators"),
+            query.q,
+        )
+        if full_text
+        else []
     )
     for p in provisions:
         hits.append(
@@ -232,7 +257,11 @@ def search(query: SearchQuery) -> SearchResult:
                 url=reverse("public:law", args=[p.law_id]) + f"#provision-{p.pk}",
                 state=p.law.state,
                 detail=" · ".join(x for x in (state_name(p.law.state), p.heading) if x),
-                snippet=(p.summary or p.text)[:240],
+                snippet=(
+                    mark_safe(engine.snippet_html(p.snippet))  # escaped but for <mark>
+                    if getattr(p, "snippet", "")
+                    else (p.summary or p.text)[:240]
+                ),
                 kind=p.law.kind,
                 year=p.law.year_enacted,
                 indicators={i.pk for i in p.indicators.all()},
