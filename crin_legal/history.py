@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_change_reason_from_object, get_m2m_reverse_field_name
@@ -80,7 +81,8 @@ def diff_many(pairs) -> list[list[FieldChange]]:
     for (history_model, name), by_record in m2m.items():
         field = next(f for f in history_model._history_m2m_fields if f.name == name)
         ids = [r.history_id for r in records if type(r) is history_model]
-        through = getattr(history_model, name).rel.related_model
+        # simple-history names the table of a tracked m2m field Historical<Model>_<field>.
+        through = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{name}")
         target = get_m2m_reverse_field_name(field) + "_id"
         for history_id, target_id in through.objects.filter(history_id__in=ids).values_list(
             "history_id", target

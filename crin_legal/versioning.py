@@ -126,8 +126,16 @@ class VersionedFormMixin(forms.ModelForm):
             )
         return cleaned_data
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_version = self.instance.version or 1
+
     def _post_clean(self):
         super()._post_clean()
         opened = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
-        if opened is not None and self.instance.pk is not None:
+        if self.instance.pk is None or self.instance._state.adding:
+            self.instance.version = 1  # a new record starts at 1 whatever was posted
+        elif opened is not None:
             self.instance.version = opened
+        else:
+            self.instance.version = self._loaded_version
