@@ -10,6 +10,7 @@ the public response cache, which stores headers but not response attributes.
 from django.conf import settings
 from django.utils.csp import CSP, build_policy
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
 
 DOCS_CSP = {
     **settings.SECURE_CSP,
@@ -20,6 +21,9 @@ DOCS_CSP = {
 
 class SwaggerDocsView(SpectacularSwaggerSplitView):
     def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:  # e.g. ?format=xml: the API's JSON error shape
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         response.headers[CSP.HEADER_ENFORCE] = build_policy(DOCS_CSP)
         return response

@@ -5,6 +5,7 @@ Names under /api/v1/ are a contract with partner sites: add, never rename or rem
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import SimpleRouter
 
 from laws.api.changes import ChangeViewSet
@@ -63,6 +64,13 @@ with different values, a bad `page_size`. An unknown object or path is a 404
 
 class PublicSchemaView(SpectacularAPIView):
     """OpenAPI 3 of the public v1 endpoints (and nothing else)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (e.g. ?format=xml, a 404) in the API's JSON shape, not as an OpenAPI YAML body.
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     # Rooted like the real URL configuration, so that paths read /api/v1/...
     patterns = [path("api/v1/", include((public_urlpatterns, "v1"), namespace="v1"))]
