@@ -240,3 +240,20 @@ def test_parser_reads_web_search_syntax():
     assert parsed.fts5() == '("child" AND ("indecent image" OR "photo")) NOT "virtual"'
     with pytest.raises(search.SearchQueryError):
         search.parse("-only -negative")
+
+
+@pytest.mark.parametrize("q", ["", "indecent OR besitz OR pornographie"])
+def test_provisions_list_query_count_is_constant(api, library, q):
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get("/api/v1/provisions/", {"q": q, "page_size": 500} if q else {})
+            assert response.status_code == 200
+        return len(ctx.captured_queries), response.json()["count"]
+
+    before, hits = count_queries()
+    for n in range(10):
+        LawProvisionFactory(law=library["gb"], heading=f"Indecent pseudo-photographs {n}")
+    after, more_hits = count_queries()
+    assert after == before and more_hits == hits + 10

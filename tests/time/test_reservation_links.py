@@ -1,0 +1,87 @@
+"""The reservation linker on the real OPSC and CRC declarations and reservations."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from treaties.linking import provisions_named
+from treaties.models import Reservation
+
+OPSC = {
+    "opsc-art-2",
+    "opsc-art-2-a",
+    "opsc-art-2-c",
+    "opsc-art-3",
+    "opsc-art-3-1",
+    "opsc-art-3-1-a",
+    "opsc-art-3-1-c",
+    "opsc-art-3-5",
+}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("with a reservation regarding article 3, paragraph 5.", {"opsc-art-3-5"}),
+        (
+            "a reservation in respect of paragraph 5 of article 3 of the second protocol.",
+            {"opsc-art-3-5"},
+        ),
+        ("understands that Article 3(1)(a)(ii) of the aforementioned Protocol", {"opsc-art-3-1-a"}),
+        (
+            'interprets the word "any representation" in article 2 c) of the Protocol',
+            {"opsc-art-2-c"},
+        ),
+        ("the words 'any representation' in article 2 paragraph (c), shall", {"opsc-art-2-c"}),
+        (
+            "pursuant to article 3 of the Optional Protocol to the Convention on the Rights of the "
+            "Child on the involvement of children in armed conflict, declares",
+            set(),
+        ),
+        ("on the basis of article 28 of the Constitution", set()),
+        ("Concerning article 7 of the Optional Protocol", set()),  # not a provision we hold
+        ("a reservation to the Protocol as a whole", set()),
+    ],
+)
+def test_article_references(text, expected):
+    assert provisions_named(text, "opsc", OPSC) == expected
+
+
+@pytest.fixture
+def untc(db):
+    call_command("load_states", stdout=io.StringIO())
+    call_command("load_treaties", stdout=io.StringIO())
+    pages = [str(settings.DATA_DIR / "untc" / f"{code}.html") for code in ("crc", "opsc")]
+    call_command("import_untc", *pages, stdout=io.StringIO())
+
+
+def links(iso2: str, treaty: str) -> set[str]:
+    return {
+        provision.slug
+        for reservation in Reservation.objects.filter(
+            participation__state__iso2=iso2, participation__treaty__code=treaty
+        ).prefetch_related("treaty_provisions")
+        for provision in reservation.treaty_provisions.all()
+    }
+
+
+def test_links_on_the_real_pages_and_idempotent(untc):
+    first = io.StringIO()
+    call_command("link_reservations", stdout=first)
+    assert links("SY", "opsc") == {"opsc-art-3-5", "opsc-art-3-1-a"}
+    assert links("AE", "opsc") == {"opsc-art-3-5"}
+    assert links("KW", "opsc") == {"opsc-art-3-5"}
+    for iso2 in ("DK", "SE"):
+        assert links(iso2, "opsc") == {"opsc-art-2-c"}
+    assert links("MY", "opsc") == {"opsc-art-2-c", "opsc-art-3-1-a"}
+    assert "opsc-art-3-1" in links("US", "opsc")
+    # Belarus cites the armed-conflict protocol; El Salvador its Constitution; Colombia art. 7.
+    for iso2 in ("BY", "SV", "CO"):
+        assert links(iso2, "opsc") == set()
+    # CRC: "article 1 of the Convention" is the CRC's own article 1.
+    assert "crc-art-1" in links("AR", "crc")
+    second = io.StringIO()
+    call_command("link_reservations", stdout=second)
+    assert "0 inserted, 0 updated, 0 removed" in second.getvalue()
