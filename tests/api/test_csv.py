@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import StateFactory
+from treaties.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_a_csv_download_is_the_whole_table_unless_a_page_is_asked_for(api, world
     for index in range(60):
         StateFactory(name=f"Extra state {index:02d}")
     whole = rows(api.get("/api/v1/countries/", {"format": "csv"}))
-    assert len(whole) == 65  # more than one JSON page of 50
+    assert len(whole) == State.objects.count() > 50  # more than one JSON page
     page = rows(api.get("/api/v1/countries/", {"format": "csv", "page_size": 10, "page": 2}))
     assert len(page) == 10
 
