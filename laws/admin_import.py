@@ -180,7 +180,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
     change_list_template = "admin/laws/importbatch/change_list.html"
 
     def has_add_permission(self, request):
-        return False  # batches are made by the upload pages
+        return request.user.has_perm("laws.add_importbatch")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Adding a batch is uploading a file: the bulk import page.
+        return self.upload_view(request)
 
     def has_change_permission(self, request, obj=None):
         return False
