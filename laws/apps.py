@@ -9,6 +9,10 @@ class LawsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_refresh_sqlite_search, sender=self)
+        # Dependent rows keep their parent's public change time (crin_legal.publication).
+        from . import signals
+
+        signals.connect()
 
 
 def _refresh_sqlite_search(sender, using="default", **kwargs):
@@ -27,9 +31,3 @@ def _refresh_sqlite_search(sender, using="default", **kwargs):
 
     with connection.cursor() as cursor:
         sqlite_install(cursor)
-
-    def ready(self) -> None:
-        # Dependent rows keep their parent's public change time (crin_legal.publication).
-        from . import signals
-
-        signals.connect()

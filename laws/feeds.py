@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from crin_legal.publication import PublicationStatus
 from laws.api.changes import change_rows
 from laws.models import Finding, Law
-from treaties.models import Participation
+from treaties.models import Participation, State
 
 FEED_SIZE = 50
 ACTIONS = {"created": "Published", "updated": "Updated", "withdrawn": "Withdrawn"}
@@ -45,9 +45,20 @@ class ChangesFeed(Feed):
             names[("participation", participation.pk)] = (
                 f"{participation.state.name} and the {participation.treaty.short_title}"
             )
+        states = dict(
+            State.objects.filter(iso2__in={r["c_country"] for r in rows}).values_list(
+                "iso2", "name"
+            )
+        )
         for row in rows:
-            row["name"] = names.get((row["c_kind"], row["c_id"]), "")
             row["public"] = row["c_status"] == PublicationStatus.PUBLISHED
+            if row["public"]:
+                row["name"] = names.get((row["c_kind"], row["c_id"]), "")
+            else:
+                # Its current text may be an unreviewed draft: name it by id and state only.
+                where = states.get(row["c_country"], row["c_country"])
+                extra = row["c_indicator"] or row["c_treaty"] or ""
+                row["name"] = f"#{row['c_id']} ({where}{', ' + extra if extra else ''})"
             # Without a `since`, "created" and "updated" are told apart by the history of
             # the public view: updated when it changed after its publication.
             if not row["public"]:

@@ -175,7 +175,6 @@ class ChangeViewSet(PublicListViewSet):
     queryset = Law.objects.none()
     filterset_class = ChangeFilterSet
     list_serializer_class = ChangeSerializer
-    filter_backends: list = []
 
     def list(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.query_params, queryset=self.queryset)
