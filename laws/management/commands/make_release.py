@@ -12,6 +12,7 @@ class Command(BaseCommand):
         "Write a dated, versioned release of the published data (CSV and JSON per table, "
         "README, SHA256SUMS) to DIR/crin-legal-data-VERSION/. Never overwrites a release."
     )
+
     def add_arguments(self, parser):
         # --version here is the release's version: it replaces Django's (which prints Django's).
         parser.conflict_handler = parser._optionals.conflict_handler = "resolve"
