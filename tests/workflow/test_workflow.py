@@ -182,3 +182,16 @@ def test_participation_and_finding_follow_the_same_rules(editor, reviewer):
         record.refresh_from_db()
         assert record.publication_status == PUBLISHED
     assert Finding.objects.published().filter(pk=finding.pk).exists()
+
+
+@pytest.mark.django_db
+def test_create_editor_with_the_reviewer_role():
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command(
+        "create_editor", "rita", "--role", "reviewer", "--password", "a long reviewer passphrase"
+    )
+    rita = get_user_model().objects.get(username="rita")
+    assert rita.is_staff and not rita.is_superuser
+    assert rita.has_perm("laws.publish_law") and rita.has_perm("laws.change_finding")

@@ -1,4 +1,5 @@
-"""manage.py create_editor USERNAME: create or update a staff user in the Editors group.
+"""manage.py create_editor USERNAME [--role editor|reviewer|administrator]: create or update a
+staff user in the role's group (Editors by default, Reviewers, Administrators).
 
 The password comes from --password, else the CRIN_EDITOR_PASSWORD environment variable, else a
 prompt (typed twice). It must pass AUTH_PASSWORD_VALIDATORS. Updating an existing user without
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 EDITORS_GROUP = "Editors"
+# --role: the workflow's roles as groups (laws/migrations/0002, 0008; docs/EDITORIAL_WORKFLOW.md).
+ROLE_GROUPS = {"editor": "Editors", "reviewer": "Reviewers", "administrator": "Administrators"}
 PASSWORD_ENV = "CRIN_EDITOR_PASSWORD"
 
 
@@ -33,19 +36,27 @@ class Command(BaseCommand):
             help=f"Visible in the shell history and process list; prefer {PASSWORD_ENV}.",
         )
         parser.add_argument(
+            "--role",
+            choices=sorted(ROLE_GROUPS),
+            default="editor",
+            help="editor (drafts and edits; the default), reviewer (also publishes, sends back "
+            "and withdraws) or administrator (everything on the data, and users).",
+        )
+        parser.add_argument(
             "--no-input",
             action="store_false",
             dest="interactive",
             help="Never prompt; fail if a new user has no password.",
         )
 
-    def handle(self, *args, username, email, password, interactive, **options):
+    def handle(self, *args, username, email, password, interactive, role="editor", **options):
         User = get_user_model()
+        group_name = ROLE_GROUPS[role]
         try:
-            group = Group.objects.get(name=EDITORS_GROUP)
+            group = Group.objects.get(name=group_name)
         except Group.DoesNotExist as error:
             raise CommandError(
-                f"The {EDITORS_GROUP!r} group does not exist: run `manage.py migrate` first."
+                f"The {group_name!r} group does not exist: run `manage.py migrate` first."
             ) from error
 
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
@@ -87,7 +98,7 @@ class Command(BaseCommand):
             user.save()
             if not user.groups.filter(pk=group.pk).exists():
                 user.groups.add(group)
-                changes.append(f"added to {EDITORS_GROUP}")
+                changes.append(f"added to {group_name}")
         if password is not None and not created:
             changes.append("password changed")
         if email_changed and not created:
@@ -96,15 +107,17 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Created editor {username!r}: active staff user in the {EDITORS_GROUP} group."
+                    f"Created {role} {username!r}: active staff user in the {group_name} group."
                 )
             )
         elif changes:
             self.stdout.write(
-                self.style.SUCCESS(f"Updated editor {username!r}: {', '.join(changes)}.")
+                self.style.SUCCESS(f"Updated {role} {username!r}: {', '.join(changes)}.")
             )
         else:
-            self.stdout.write(f"Editor {username!r} unchanged: already a staff user in Editors.")
+            self.stdout.write(
+                f"{role.capitalize()} {username!r} unchanged: already a staff user in {group_name}."
+            )
 
     def _prompt(self, *, keep_allowed: bool) -> str | None:
         hint = " (empty keeps the current one)" if keep_allowed else ""
