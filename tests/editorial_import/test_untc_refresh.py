@@ -54,8 +54,13 @@ def post_page(client, content: bytes, name="opsc.html"):
 
 
 def snapshot():
+    # `last_public_change` is the change feed's stamp: a participation's moves when one of its
+    # reservations goes, without the participation itself being written.
     return {
-        "participations": list(Participation.objects.order_by("pk").values()),
+        "participations": [
+            {k: v for k, v in row.items() if k != "last_public_change"}
+            for row in Participation.objects.order_by("pk").values()
+        ],
         "reservations": list(Reservation.objects.order_by("pk").values()),
         "objections": list(Objection.objects.order_by("pk").values()),
     }
