@@ -78,7 +78,7 @@ class SecurityHeadersMiddleware:
             # the CSP and X-Frame-Options middleware this one sits.
             policy = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
             response._csp_config = policy
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(policy)
+            response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(policy)
             response.xframe_options_exempt = True
             response.headers.pop("X-Frame-Options", None)
         return response

@@ -25,5 +25,5 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
-        response.headers[CSP.HEADER_ENFORCE] = build_policy(DOCS_CSP)
+        response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(DOCS_CSP)
         return response

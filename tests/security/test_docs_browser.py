@@ -1,0 +1,44 @@
+"""The API docs page (Swagger UI) works in Chromium under its Content-Security-Policy: the
+operations are drawn and the browser reports no CSP violation."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium executable"),
+]
+
+
+@pytest.fixture
+def allow_sync_db_under_playwright(monkeypatch):
+    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def test_swagger_ui_runs_under_the_csp(
+    live_server, transactional_db, allow_sync_db_under_playwright
+):
+    messages = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: messages.append(message.text))
+            response = page.goto(f"{live_server.url}/api/v1/docs/")
+            assert "default-src 'self'" in response.headers["content-security-policy"]
+            page.locator(".swagger-ui .opblock-summary-path").first.wait_for(timeout=20000)
+            paths = page.locator(".swagger-ui .opblock-summary-path").all_inner_texts()
+        finally:
+            browser.close()
+    assert any("/api/v1/countries/" in path for path in paths), paths
+    violations = [m for m in messages if "Content Security Policy" in m]
+    assert violations == []
