@@ -1,6 +1,7 @@
 """Conflict-safe editing (two editors, two sessions, one record) and history with restore."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from crin_legal import workflow
@@ -148,7 +149,6 @@ def test_editor_restoring_a_published_record_sends_it_to_review(editor):
 
 @pytest.mark.django_db
 def test_imports_are_recorded_without_a_user_and_no_op_reimport_writes_no_history():
-    from django.conf import settings
     from django.core.management import call_command
 
     from laws.models import HistoricalLaw
@@ -169,7 +169,6 @@ def test_imports_are_recorded_without_a_user_and_no_op_reimport_writes_no_histor
     before = total()
     call_command("load_real_data", stdout=open("/dev/null", "w"))
     assert total() == before
-    del settings
 
 
 def test_change_reason_block_labels_rows(db):
@@ -178,6 +177,10 @@ def test_change_reason_block_labels_rows(db):
     assert law.history.get().history_change_reason == "bulk fix"
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's in-memory test database is not shared between threads",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_saves_one_wins():
     """Two connections save the same version at the same moment: the database lets exactly one
@@ -186,8 +189,6 @@ def test_two_simultaneous_saves_one_wins():
 
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's in-memory test database is not shared between threads")
     law = LawFactory(title="Start")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
