@@ -96,8 +96,6 @@ ENDPOINTS = (
     ("findings", "finding-list"),
     ("changes", "change-list"),
     ("provisions", "provision-list"),
-    ("stats_timeline", "stats-timeline"),
-    ("gaps", "gaps"),
     ("schema", "schema"),
     ("docs", "docs"),
 )

@@ -35,6 +35,9 @@ def test_schema_covers_the_public_v1_urls_only(schema):
         "/api/v1/indicators/{slug}/",
         "/api/v1/findings/",
         "/api/v1/changes/",
+        "/api/v1/provisions/",
+        "/api/v1/stats/timeline/",
+        "/api/v1/gaps/",
     }
 
 
@@ -117,6 +120,7 @@ def test_index_lists_every_endpoint_with_absolute_urls(api, db):
         "laws": "http://testserver/api/v1/laws/",
         "indicators": "http://testserver/api/v1/indicators/",
         "findings": "http://testserver/api/v1/findings/",
+        "provisions": "http://testserver/api/v1/provisions/",
         "changes": "http://testserver/api/v1/changes/",
         "schema": "http://testserver/api/v1/schema/",
         "docs": "http://testserver/api/v1/docs/",
