@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crin_legal.history import History
-from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
+from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
 from crin_legal.versioning import VersionedModel
 from treaties.models import State, TreatyProvision
 
@@ -71,8 +71,12 @@ class Law(PublicRecord, VersionedModel):
         verbose_name_plural = _("laws")
         permissions = [("publish_law", "Can publish, send back and withdraw laws")]
         constraints = [
-            models.UniqueConstraint(fields=["state", "citation"], name="laws_law_unique_state_citation"),
-            models.CheckConstraint(condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"),
+            models.UniqueConstraint(
+                fields=["state", "citation"], name="laws_law_unique_state_citation"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=LawStatus.values), name="laws_law_status_valid"
             ),
@@ -117,7 +121,9 @@ class LawProvision(VersionedModel):
         verbose_name = _("law provision")
         verbose_name_plural = _("law provisions")
         constraints = [
-            models.UniqueConstraint(fields=["law", "label"], name="laws_provision_unique_law_label"),
+            models.UniqueConstraint(
+                fields=["law", "label"], name="laws_provision_unique_law_label"
+            ),
             models.CheckConstraint(
                 condition=Q(in_force_to__isnull=True)
                 | Q(in_force_from__isnull=True)

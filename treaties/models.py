@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crin_legal.history import History
-from crin_legal.publication import PublicationStatus, PublishableQuerySet, PublicRecord
+from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
 from crin_legal.versioning import VersionedModel
 
 
@@ -63,7 +63,10 @@ class State(models.Model):
     name = models.CharField(max_length=150)
     official_name = models.CharField(max_length=200, blank=True)
     untc_name = models.CharField(
-        _("name in the UN Treaty Collection"), max_length=150, blank=True, help_text=_("UN spelling")
+        _("name in the UN Treaty Collection"),
+        max_length=150,
+        blank=True,
+        help_text=_("UN spelling"),
     )
     region = models.ForeignKey(
         Region,
@@ -115,7 +118,10 @@ class Treaty(models.Model):
     official_text_url = models.URLField(max_length=500, blank=True)
     untc_url = models.URLField(_("UNTC status page"), max_length=500, blank=True)
     status_as_of = models.DateField(
-        _("participation as of"), null=True, blank=True, help_text=_("Date of the imported status page")
+        _("participation as of"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the imported status page"),
     )
     status_source = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -257,8 +263,10 @@ class Participation(PublicRecord, VersionedModel):
 
     def status(self, as_of: datetime.date | None = None) -> str:
         day = as_of or datetime.date.max
-        if self.consent_date and self.consent_date <= day and not (
-            self.withdrawal_date and self.withdrawal_date <= day
+        if (
+            self.consent_date
+            and self.consent_date <= day
+            and not (self.withdrawal_date and self.withdrawal_date <= day)
         ):
             return ParticipationStatus.PARTY
         if self.signature_date and self.signature_date <= day:
@@ -281,7 +289,9 @@ class Reservation(VersionedModel):
     )
     kind = models.CharField(max_length=30, choices=ReservationKind.choices)
     heading = models.CharField(
-        max_length=300, blank=True, help_text=_('As deposited, e.g. "Declaration made upon signature:"')
+        max_length=300,
+        blank=True,
+        help_text=_('As deposited, e.g. "Declaration made upon signature:"'),
     )
     text = models.TextField()
     date = models.DateField(null=True, blank=True)
@@ -338,7 +348,8 @@ class Objection(models.Model):
         verbose_name_plural = _("objections")
         constraints = [
             models.UniqueConstraint(
-                fields=["treaty", "objecting_state", "order"], name="treaties_objection_unique_order"
+                fields=["treaty", "objecting_state", "order"],
+                name="treaties_objection_unique_order",
             ),
         ]
 
@@ -360,7 +371,9 @@ class EndNote(models.Model):
         verbose_name = _("end note")
         verbose_name_plural = _("end notes")
         constraints = [
-            models.UniqueConstraint(fields=["treaty", "number"], name="treaties_endnote_unique_number"),
+            models.UniqueConstraint(
+                fields=["treaty", "number"], name="treaties_endnote_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
