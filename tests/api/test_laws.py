@@ -21,7 +21,7 @@ def test_law_row(api, world):
     [row] = api.get("/api/v1/laws/?q=1978").json()["results"]
     # With q, a rank (its scale depends on the database) and a snippet with the match marked.
     assert row.pop("rank") > 0
-    assert row.pop("snippet") == "Protection of Children Act <mark>1978</mark>"
+    assert row.pop("snippet").startswith("Protection of Children Act <mark>1978</mark>")
     assert row == {
         "id": world.pca.pk,
         "url": f"http://testserver/api/v1/laws/{world.pca.pk}/",
