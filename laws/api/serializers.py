@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from laws import search
 from laws.models import (
     NOT_ASSESSED,
     FindingStatus,
@@ -61,6 +62,44 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "topic", "question", "description", "treaty_basis", "url"]
 
 
+SNIPPET_HELP = (
+    "With `q`: an extract around the matched words, HTML-escaped, the matches wrapped in "
+    "`<mark>…</mark>` (the only markup); empty when the match was by title similarity. Null "
+    "without `q`."
+)
+RANK_HELP = (
+    "With `q`: relevance, higher is better (comparable within one response only); results "
+    "come best first. Null without `q`."
+)
+
+
+class SnippetField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", SNIPPET_HELP)
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        if not hasattr(obj, "snippet"):
+            return None
+        return search.snippet_html(obj.snippet)
+
+
+extend_schema_field({"type": "string", "nullable": True, "description": SNIPPET_HELP})(SnippetField)
+
+
+class RankField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", RANK_HELP)
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        rank = getattr(obj, "rank", None)
+        return None if rank is None else round(float(rank), 6)
+
+
+extend_schema_field({"type": "number", "nullable": True, "description": RANK_HELP})(RankField)
+
+
 class LawRefSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="law-detail")
 
@@ -72,6 +111,8 @@ class LawRefSerializer(serializers.ModelSerializer):
 class LawListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="law-detail")
     country = CountryRefSerializer(source="state")
+    rank = RankField()
+    snippet = SnippetField()
 
     class Meta:
         model = Law
@@ -92,6 +133,8 @@ class LawListSerializer(serializers.ModelSerializer):
             "source_url",
             "verified",
             "verification_source",
+            "rank",
+            "snippet",
         ]
 
 
@@ -124,7 +167,9 @@ class LawDetailSerializer(LawListSerializer):
     amended_by = serializers.SerializerMethodField(help_text="Published laws amending this one.")
 
     class Meta(LawListSerializer.Meta):
-        fields = LawListSerializer.Meta.fields + ["full_text", "provisions", "amends", "amended_by"]
+        fields = [
+            name for name in LawListSerializer.Meta.fields if name not in ("rank", "snippet")
+        ] + ["full_text", "provisions", "amends", "amended_by"]
 
     @extend_schema_field(LawRefSerializer(many=True))
     def get_amends(self, obj):
@@ -187,8 +232,22 @@ class _FindingFields(serializers.Serializer):
     evidence_citation = serializers.CharField(help_text="Pinpoint citation as a lawyer writes it.")
     verified = serializers.BooleanField()
     verification_source = serializers.CharField()
-    effective_from = serializers.DateField(allow_null=True)
-    effective_to = serializers.DateField(allow_null=True)
+    effective_from = serializers.DateField(allow_null=True, help_text="As set by an editor.")
+    effective_to = serializers.DateField(allow_null=True, help_text="As set by an editor.")
+    period_from = serializers.DateField(
+        allow_null=True,
+        help_text="Since when the finding holds: `effective_from`, else the earliest start of "
+        "the cited provisions when every one has a known start; null when unknown.",
+    )
+    period_to = serializers.DateField(
+        allow_null=True,
+        help_text="Until when it holds (inclusive): `effective_to`, else the latest end of the "
+        "cited provisions when every one has ended; null: still holds or unknown.",
+    )
+    dated = serializers.BooleanField(
+        help_text="False: we know it holds now, not since when; `as_of` queries do not count "
+        "it at past dates."
+    )
 
 
 class FindingSerializer(_FindingFields):

@@ -11,6 +11,7 @@ from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from crin_legal.cache import versioned
 from crin_legal.publication import PublicationStatus
 from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
+from laws.timeline import holding, with_period
 from treaties.models import Objection, Participation, ParticipationStatus, State, Treaty
 
 from .compact import (
@@ -21,6 +22,7 @@ from .compact import (
     with_reservations,
 )
 from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
+from .search import SearchTimeLimitMixin
 from .serializers import (
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -100,6 +102,9 @@ class NotAssessed:
     verification_source: str = ""
     effective_from: None = None
     effective_to: None = None
+    period_from: None = None
+    period_to: None = None
+    dated: bool = False
 
 
 class CountryViewSet(PublicReadOnlyViewSet):
@@ -141,7 +146,9 @@ class CountryViewSet(PublicReadOnlyViewSet):
             participation.objections_made = objections.get(participation.treaty_id, [])
         findings = {
             finding.indicator_id: finding
-            for finding in with_evidence(Finding.objects.published()).filter(state=state)
+            for finding in with_evidence(with_period(Finding.objects.published())).filter(
+                state=state
+            )
         }
         attach_evidence(findings.values())
         state.published_participations = participations
@@ -156,7 +163,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
         return state
 
 
-class LawViewSet(PublicReadOnlyViewSet):
+class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
     """Published national laws; the detail has their provisions and what each bears on."""
 
     queryset = (
@@ -212,7 +219,7 @@ class FindingViewSet(PublicListViewSet):
     No detail route: a finding is addressed by its country and indicator (country detail)."""
 
     queryset = (
-        Finding.objects.published()
+        with_period(Finding.objects.published())
         .select_related("state", "indicator__topic")
         .prefetch_related(published_evidence_prefetch())
         .order_by(
@@ -256,7 +263,7 @@ class FindingViewSet(PublicListViewSet):
         if data.get("indicator"):
             indicators = indicators.filter(slug__in=data["indicator"])
         assessed = set(
-            Finding.objects.published()
+            holding(Finding.objects.published(), data.get("as_of"))
             .filter(state__in=states.values("pk"), indicator__in=indicators.values("pk"))
             .values_list("state_id", "indicator_id")
         )

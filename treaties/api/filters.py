@@ -5,6 +5,7 @@ import unicodedata
 from django.db.models import Q
 
 from crin_legal.api.filters import (
+    AsOfFilter,
     CodeListFilter,
     StrictChoiceFilter,
     StrictFilterSet,
@@ -149,15 +150,24 @@ class ParticipationFilterSet(StrictFilterSet):
         on_date=True,
         help_text="Consent to be bound deposited in or before this year.",
     )
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        help_text="YYYY-MM-DD: only states that had signed or consented by that day, with "
+        "`status` (and the `status` filter) as of that day; dates stay as recorded.",
+    )
 
     class Meta:
         model = Participation
         fields: list[str] = []
 
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(Q(signature_date__lte=value) | Q(consent_date__lte=value))
+
     def filter_status(self, queryset, name, value):
+        as_of = self.form.cleaned_data.get("as_of")
         if value == "party":
-            return queryset.parties()
-        return queryset.signatories()
+            return queryset.parties(as_of=as_of)
+        return queryset.signatories(as_of=as_of)
 
     def check(self, data):
         low, high = data.get("consent_year_min"), data.get("consent_year_max")

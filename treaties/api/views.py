@@ -1,5 +1,7 @@
 """Public read-only endpoints of the international layer: treaties and participation."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q
 
 from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
@@ -78,4 +80,13 @@ class ParticipationViewSet(PublicListViewSet):
     )
     filterset_class = ParticipationFilterSet
     list_serializer_class = ParticipationSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        as_of = self.request.query_params.get("as_of") if self.request else None
+        if as_of:
+            # Validated by the filterset, which runs before any row is serialized.
+            context["as_of"] = datetime.date.fromisoformat(as_of)
+        return context
+
     # No detail route: a participation is addressed by its country and treaty.
