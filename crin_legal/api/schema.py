@@ -25,6 +25,15 @@ class PublicAutoSchema(AutoSchema):
     """Declares the 400 (bad query parameters), 404, 401 (bad API key), 429 (rate limit) and
     503 (database unavailable) bodies on every operation."""
 
+    def _get_format_parameters(self):
+        parameters = super()._get_format_parameters()
+        for parameter in parameters:
+            parameter["description"] = (
+                "`csv` downloads the whole filtered list as CSV (nested values in dotted columns); "
+                "with `page` or `page_size`, one page of it. Default: JSON."
+            )
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         responses.setdefault("400", self._get_response_for_code(ValidationErrorSerializer, "400"))

@@ -48,7 +48,10 @@ class LawIdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
-        extend_schema_field({"type": "integer", "minimum": 1})(self)
+        schema = {"type": "integer", "minimum": 1}
+        if kwargs.get("help_text"):
+            schema["description"] = str(kwargs["help_text"])
+        extend_schema_field(schema)(self)
 
 
 class ProvisionFilterSet(StrictFilterSet):
