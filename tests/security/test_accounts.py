@@ -165,3 +165,17 @@ def test_an_editor_cannot_publish_by_posting_the_status(client, editor_user):
     client.post(f"/admin/laws/finding/{finding.pk}/change/", data)
     finding.refresh_from_db()
     assert finding.publication_status != PublicationStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_enroll_totp_gives_a_working_second_factor(client, editor_user):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("enroll_totp", "amina", "--no-input", stdout=out)
+    assert "otpauth://totp/" in out.getvalue()
+    assert TOTPDevice.objects.filter(user=editor_user, confirmed=True).count() == 1
+    assert login(client, code=totp_code(editor_user)).status_code == 302
+    assert logged_in(client)
