@@ -19,6 +19,8 @@ from django.core.cache import caches
 from django.http import JsonResponse
 from django.utils import timezone
 
+from crin_legal import cache as public_cache
+
 from .models import ApiKey
 
 logger = logging.getLogger(__name__)
@@ -54,13 +56,55 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:64]
 
 
-def count(client: str, window: int) -> tuple[int | None, float]:
+def _redis_count(cache, key: str, window: int, prefetch: list[str], found: dict) -> int:
+    """INCR and EXPIRE in one pipelined round trip, with the public cache's stamp and stored
+    response (`prefetch`, keys of the default cache) read in the same trip into `found`."""
+    redis_key = cache.make_key(key)
+    pipe = cache.client.get_client(write=True).pipeline(transaction=False)
+    pipe.incr(redis_key)
+    pipe.expire(redis_key, window + 5, nx=True)
+    if prefetch and _same_server():
+        default = caches["default"]
+        pipe.mget([default.make_key(k) for k in prefetch])
+    results = pipe.execute()
+    if len(results) == 3:
+        default = caches["default"]
+        for name, value in zip(prefetch, results[2], strict=True):
+            if value is not None:
+                found[name] = default.client.decode(value)
+    return int(results[0])
+
+
+def _same_server() -> bool:
+    """The counter and the public cache live in the same Redis (settings: both REDIS_URL)."""
+    caches_config = settings.CACHES
+    return caches_config[settings.API_RATE_CACHE].get("LOCATION") == caches_config["default"].get(
+        "LOCATION"
+    )
+
+
+def _is_redis(cache) -> bool:
+    return type(cache).__module__.startswith("django_redis")
+
+
+def count(
+    client: str, window: int, prefetch: list[str] | None = None, found: dict | None = None
+) -> tuple[int | None, float]:
     """This window's count for `client` after this request (None if the counter is down), and
-    the seconds left in the window."""
+    the seconds left in the window. With Redis, one round trip, which also reads `prefetch`
+    (keys of the default cache) into `found`."""
     now = time.time()
     start = int(now // window) * window
     key = f"rl:{client}:{start}"
     cache = caches[settings.API_RATE_CACHE]
+    if _is_redis(cache) and _is_redis(caches["default"]):
+        try:
+            return _redis_count(
+                cache, key, window, prefetch or [], {} if found is None else found
+            ), (start + window - now)
+        except Exception:  # noqa: BLE001 - an unreachable counter never takes the site down
+            logger.warning("Rate-limit counter unavailable", exc_info=True)
+            return None, start + window - now
     try:
         cache.add(key, 0, timeout=window + 5)
         value = cache.incr(key)
@@ -104,7 +148,12 @@ class ApiRateLimitMiddleware:
         else:
             client, limit = f"ip:{client_ip(request)}", settings.API_RATE_ANON
 
-        used, seconds_left = count(client, settings.API_RATE_WINDOW)
+        found: dict = {}
+        used, seconds_left = count(
+            client, settings.API_RATE_WINDOW, public_cache.prefetch_keys(request), found
+        )
+        if found:
+            request._public_cache_prefetched = found
         if used is not None and used > limit:
             retry_after = max(1, math.ceil(seconds_left))
             return error(

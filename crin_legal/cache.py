@@ -286,9 +286,36 @@ def _validators(response, etag: str, version: Version) -> None:
     response["Cache-Control"] = "public, no-cache"
 
 
-def _lookup(key: str) -> tuple[Version | None, tuple | None]:
-    """The stamp and the stored response, in one round trip when both live in Redis."""
+def prefetch_keys(request) -> list[str]:
+    """The keys `PublicCacheMiddleware` will read for `request` (the stamp and the stored
+    response), so that the rate limiter can fetch them in its own Redis round trip
+    (access.ratelimit); [] when the request is not served from the shared cache."""
+    if (
+        request.method not in ("GET", "HEAD")
+        or not request.path.startswith(PublicCacheMiddleware.prefixes)
+        or not _shared()
+        or _request_version.get() is not None
+    ):
+        return []
+    if not _enabled():  # the stamp alone, for the vocabulary lookups
+        request._public_cache_key = None
+        return [VERSION_KEY]
+    language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language()
+    key = _key(request, language)
+    request._public_cache_key = key
+    return [VERSION_KEY, RESPONSE_PREFIX + key]
+
+
+def _lookup(key: str, request=None) -> tuple[Version | None, tuple | None]:
+    """The stamp and the stored response, in one round trip when both live in Redis (none
+    when the rate limiter already fetched them with its counter: `prefetch_keys`)."""
     version = _request_version.get()
+    found = getattr(request, "_public_cache_prefetched", None)
+    if version is None and found is not None and request._public_cache_key == key:
+        version = found.get(VERSION_KEY)
+        if isinstance(version, Version):
+            return version, found.get(RESPONSE_PREFIX + key)
+        version = None
     if version is None and _shared():
         found = cache.get_many([VERSION_KEY, RESPONSE_PREFIX + key])
         version = found.get(VERSION_KEY)
@@ -331,7 +358,7 @@ def _storable(request, response) -> bool:
 def serve(request, language: str, view: Callable[[], HttpResponse]) -> HttpResponse:
     """Answer `request` from the stamp and the cache, or call `view()` and store its 200."""
     key = _key(request, language)
-    version, stored = _lookup(key)
+    version, stored = _lookup(key, request)
     if version is None:
         return view()
     reset = _request_version.set(version)
@@ -372,7 +399,8 @@ class PublicCacheMiddleware:
         if request.method not in ("GET", "HEAD") or request.path.startswith(self.private):
             return self.get_response(request)
         with public_reads():  # may be served from the read replica
-            box = _request_box.set([])
+            prefetched = getattr(request, "_public_cache_prefetched", {}).get(VERSION_KEY)
+            box = _request_box.set([prefetched] if isinstance(prefetched, Version) else [])
             try:
                 if not request.path.startswith(self.prefixes) or not _enabled():
                     return self.get_response(request)
