@@ -4,8 +4,9 @@ from `laws`)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from rest_framework.reverse import reverse
 
 from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from crin_legal.cache import versioned
@@ -88,6 +89,45 @@ def with_status_summary(states):
     return states.annotate(**annotations)
 
 
+@versioned
+def published_law_ids() -> list[int]:
+    """Every published law's id in the list's order (LawViewSet.queryset)."""
+    return list(LawViewSet.queryset.values_list("pk", flat=True))
+
+
+def page_statuses(state_ids: list[int]) -> dict[int, tuple[dict, dict]]:
+    """For these states, in one query: {state pk: ({treaty pk: status}, {indicator pk:
+    finding status})} from published participation and findings (absent: no action, not
+    assessed)."""
+    if not state_ids:
+        return {}
+    party = Q(consent_date__isnull=False, withdrawal_date__isnull=True)
+    status = Case(
+        When(party, then=Value(ParticipationStatus.PARTY.value)),
+        When(signature_date__isnull=False, then=Value(ParticipationStatus.SIGNATORY.value)),
+        default=Value(ParticipationStatus.NO_ACTION.value),
+        output_field=CharField(),
+    )
+    participations = (
+        Participation.objects.published()
+        .filter(state_id__in=state_ids)
+        .annotate(kind=Value(0), key=F("treaty_id"), st=status)
+        .order_by()
+        .values_list("state_id", "kind", "key", "st")
+    )
+    findings = (
+        Finding.objects.published()
+        .filter(state_id__in=state_ids)
+        .annotate(kind=Value(1), key=F("indicator_id"), st=F("status"))
+        .order_by()
+        .values_list("state_id", "kind", "key", "st")
+    )
+    out: dict[int, tuple[dict, dict]] = {}
+    for state_id, kind, key, value in participations.union(findings, all=True).order_by():
+        out.setdefault(state_id, ({}, {}))[kind][key] = value
+    return out
+
+
 @dataclass
 class NotAssessed:
     """The answer for a state and indicator without a published finding (DOMAIN rule 2)."""
@@ -119,10 +159,58 @@ class CountryViewSet(PublicReadOnlyViewSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if self.action == "list":
+        if self.action == "list" and not self.lean:
             # Django leaves these unused annotations out of the pagination's count query.
             queryset = with_status_summary(queryset)
         return queryset
+
+    lean = False
+
+    def list(self, request, *args, **kwargs):
+        """JSON: three queries (count, the page's states as plain rows, the statuses of just
+        those states in one UNION) and dicts built here, no serializer per row; the CSV
+        keeps the serializer (it flattens the same fields)."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        self.lean = True
+        queryset = self.filter_queryset(self.get_queryset()).values_list(
+            "pk",
+            "iso2",
+            "iso3",
+            "name",
+            "region__slug",
+            "region__name",
+            "subregion__slug",
+            "subregion__name",
+            "un_status",
+        )
+        page = self.paginate_queryset(queryset)
+        treaties, indicators = treaty_ids(), indicator_ids()
+        statuses = page_statuses([row[0] for row in page])
+        url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
+        head, tail = url.rsplit("ZZ", 1)
+        no_action, not_assessed = ParticipationStatus.NO_ACTION.value, NOT_ASSESSED
+        results = []
+        for pk, iso2, iso3, name, r_slug, r_name, s_slug, s_name, un_status in page:
+            treaty_status, finding_status = statuses.get(pk, ({}, {}))
+            results.append(
+                {
+                    "iso2": iso2,
+                    "iso3": iso3,
+                    "name": name,
+                    "region": {"slug": r_slug, "name": r_name},
+                    "subregion": None if s_slug is None else {"slug": s_slug, "name": s_name},
+                    "un_status": un_status,
+                    "url": f"{head}{iso2}{tail}",
+                    "treaty_status": {
+                        code: treaty_status.get(t, no_action) for t, code in treaties
+                    },
+                    "finding_status": {
+                        slug: finding_status.get(i, not_assessed) for i, slug in indicators
+                    },
+                }
+            )
+        return self.get_paginated_response(results)
 
     def get_object(self):
         state = self.get_object_or_404(self.get_queryset(), iso2=self.kwargs["iso2"].upper())
@@ -175,6 +263,22 @@ class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
     list_serializer_class = LawListSerializer
     detail_serializer_class = LawDetailSerializer
     lookup_value_regex = "[0-9]{1,18}"
+
+    def list(self, request, *args, **kwargs):
+        """Unfiltered (only `page`, `page_size`, `format=json`): pages cut from the ordered ids
+        of every published law, sorted once per process and data version
+        (`published_law_ids`), then one primary-key query for the page's rows. A deep page
+        then costs what page 1 costs, instead of a sort of every law down to its offset; any
+        edit changes the stamp, so the order is never stale."""
+        if set(request.query_params) - {"page", "page_size", "format"} or (
+            request.accepted_renderer.format != "json"
+        ):
+            return super().list(request, *args, **kwargs)
+        ids = published_law_ids()
+        page = self.paginate_queryset(ids)
+        rows = {law.pk: law for law in self.get_queryset().order_by().filter(pk__in=page)}
+        laws = [rows[pk] for pk in page if pk in rows]
+        return self.get_paginated_response(self.get_serializer(laws, many=True).data)
 
     def get_object(self):
         published_laws = Law.objects.published().order_by("title", "pk")
