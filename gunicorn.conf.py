@@ -13,12 +13,17 @@ if os.environ["DJANGO_ENV"] == "production" and len(os.environ.get("SECRET_KEY",
 
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Two threads per worker (gthread): a request waiting on PostgreSQL or Redis leaves the core to
+# the other, and keep-alive connections are kept (the sync worker closes every connection, which
+# halved the cached API's req/s in the benchmark). GUNICORN_THREADS=1 gives the sync worker.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# A recycled worker pays its warm-up again (imports, URL resolver, the first queries: about 0.5 s
+# of CPU); at a few thousand req/s a limit of 2,000 recycled each worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # An access log line per request costs CPU at thousands of requests a second; the proxy (nginx)
 # logs too. GUNICORN_ACCESS_LOG="" turns it off (the benchmark does).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
