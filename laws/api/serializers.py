@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from crin_legal.api.fields import DetailLinkField, detail_url
 from laws import search
 from laws.models import (
     NOT_ASSESSED,
@@ -53,7 +54,7 @@ class IndicatorBasisSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="indicator-detail", lookup_field="slug")
+    url = DetailLinkField(view_name="indicator-detail", lookup_field="slug")
     topic = TopicSerializer()
     treaty_basis = IndicatorBasisSerializer(source="bases", many=True)
 
@@ -101,7 +102,7 @@ extend_schema_field({"type": "number", "nullable": True, "description": RANK_HEL
 
 
 class LawRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="law-detail")
+    url = DetailLinkField(view_name="law-detail")
 
     class Meta:
         model = Law
@@ -109,7 +110,7 @@ class LawRefSerializer(serializers.ModelSerializer):
 
 
 class LawListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="law-detail")
+    url = DetailLinkField(view_name="law-detail")
     country = CountryRefSerializer(source="state")
     rank = RankField()
     snippet = SnippetField()
@@ -211,7 +212,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
     def get_law_url(self, obj) -> str:
-        return reverse("law-detail", kwargs={"pk": obj.law_id}, request=self.context.get("request"))
+        return detail_url(self.context, "law-detail", "pk", obj.law_id)
 
     def get_provision_url(self, obj) -> str:
         return f"{self.get_law_url(obj)}#provision-{obj.pk}"

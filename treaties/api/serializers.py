@@ -4,6 +4,7 @@ published only when someone adds it here."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crin_legal.api.fields import DetailLinkField
 from treaties.models import (
     ConsentType,
     Objection,
@@ -28,7 +29,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class CountryRefSerializer(serializers.ModelSerializer):
     """A state as referred to from other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="iso2")
+    url = DetailLinkField(view_name="country-detail", lookup_field="iso2")
 
     class Meta:
         model = State
@@ -36,7 +37,7 @@ class CountryRefSerializer(serializers.ModelSerializer):
 
 
 class CountryListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="iso2")
+    url = DetailLinkField(view_name="country-detail", lookup_field="iso2")
     region = RegionSerializer()
     subregion = RegionSerializer()
 
@@ -131,7 +132,7 @@ class CountryParticipationSerializer(_ParticipationFields):
 
 
 class TreatyListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="treaty-detail", lookup_field="code")
+    url = DetailLinkField(view_name="treaty-detail", lookup_field="code")
     party_count = serializers.IntegerField(
         help_text="States bound (published participation, consent deposited, not withdrawn)."
     )
