@@ -28,3 +28,12 @@ max_requests_jitter = max_requests // 10
 # logs too. GUNICORN_ACCESS_LOG="" turns it off (the benchmark does).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Import the URLconf and everything it pulls in (the API, exports, admin) before the worker
+    takes its first request: otherwise that request waits for it (about 1-2 s), which showed as
+    the p99 of every short benchmark run and after every recycle."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imported for its side effect
