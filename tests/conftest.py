@@ -2,6 +2,15 @@ import pytest
 from rest_framework.test import APIClient
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The .mo files are build output (not committed): compile them as `make setup` does, before
+    any test renders a page (Django caches a language's catalogue the first time it is used)."""
+    from public.compile_messages import compile_messages
+
+    compile_messages()
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -17,13 +17,6 @@ AXE = Path(__file__).parent / "assets" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations():
-    from public.compile_messages import compile_messages
-
-    compile_messages()
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
