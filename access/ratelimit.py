@@ -9,6 +9,7 @@ unknown or revoked: 401. If the counter is unreachable (Redis down), requests ar
 the site keeps serving.
 """
 
+import ipaddress
 import logging
 import math
 import time
@@ -43,7 +44,16 @@ def presented_key(request) -> str | None:
     return key if 0 < len(key) <= 200 and key.isprintable() else ""
 
 
-def client_ip(request) -> str:
+def valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's IP address, or None if there is no valid one (a forged or garbled
+    X-Forwarded-For entry falls back to the socket's address)."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         forwarded = [
@@ -51,9 +61,9 @@ def client_ip(request) -> str:
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+        if len(forwarded) >= proxies and (address := valid_ip(forwarded[-proxies][:64])):
+            return address
+    return valid_ip(request.META.get("REMOTE_ADDR", "")[:64])
 
 
 def _redis_count(cache, key: str, window: int, prefetch: list[str], found: dict) -> int:
@@ -146,7 +156,7 @@ class ApiRateLimitMiddleware:
             client, limit = f"key:{api_key.pk}", api_key.requests_per_minute
             self.touch(api_key)
         else:
-            client, limit = f"ip:{client_ip(request)}", settings.API_RATE_ANON
+            client, limit = f"ip:{client_ip(request) or 'unknown'}", settings.API_RATE_ANON
 
         found: dict = {}
         used, seconds_left = count(
