@@ -12,8 +12,10 @@
 import re
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.exceptions import TooManyFieldsSent
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.csp import CSP, build_policy
+from django.utils.html import escape
 
 CORS_SAFE_METHODS = ("GET", "HEAD")
 CORS_ALLOW_HEADERS = "Accept, Accept-Language, Authorization, X-API-Key"
@@ -82,3 +84,45 @@ class SecurityHeadersMiddleware:
             response.xframe_options_exempt = True
             response.headers.pop("X-Frame-Options", None)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a query parameter is a 400 naming it, on every page and API route (a path
+    with one matches no route: a 404).
+
+    PostgreSQL cannot hold NUL in text, so such a value would otherwise reach the database and
+    fail there (a 500). The API's own filters already refuse it with the same message; this
+    covers the site's pages, whatever parameter they read.
+    """
+
+    MESSAGE = "A value contains a NUL byte."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            # No route has a NUL in it: the API's JSON 404, or the site's 404 page.
+            if is_api_path(request.path):
+                return JsonResponse({"detail": "Not found."}, status=404)
+            raise Http404("No such page.")
+        try:
+            parameters = request.GET.lists()
+        except TooManyFieldsSent:
+            # Left to the views, which answer it in their own shape (the API: a JSON 400).
+            return self.get_response(request)
+        for name, values in parameters:
+            if "\x00" in name or any("\x00" in value for value in values):
+                return self._refuse(request, name.replace("\x00", "\\x00"))
+        return self.get_response(request)
+
+    def _refuse(self, request, name: str) -> HttpResponse:
+        if is_api_path(request.path):
+            return JsonResponse(
+                {"detail": "Invalid request.", "errors": {name: [self.MESSAGE]}}, status=400
+            )
+        return HttpResponse(
+            f"Bad request: {escape(name)}: {self.MESSAGE}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )

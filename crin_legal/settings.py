@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crin_legal.middleware.SecurityHeadersMiddleware",
+    # Before any view reads a parameter: PostgreSQL refuses NUL in text (a 400, not a 500).
+    "crin_legal.middleware.RejectNulBytesMiddleware",
     "access.ratelimit.ApiRateLimitMiddleware",
     # The lockout page after too many failed logins (django-axes).
     "axes.middleware.AxesMiddleware",
