@@ -11,7 +11,7 @@ UNTC_PAGES = ["crc.html", "opac.html", "opsc.html", "opic.html"]
 
 
 class Command(BaseCommand):
-    help = "Load states, treaties, UNTC participation, topics/indicators and the starter set of laws."
+    help = "Load states, treaties, UNTC participation, topics, indicators and the starter laws."
 
     def handle(self, *args, **options):
         data = settings.DATA_DIR
