@@ -123,7 +123,7 @@ def manage(*args, env=None, **kwargs):
     )
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
@@ -136,7 +136,7 @@ def test_a_slow_query_is_cut_by_the_statement_timeout():
         "shell",
         "-c",
         "from django.db import connection; connection.cursor().execute('SELECT pg_sleep(20)')",
-        env={"DATABASE_URL": test_database_url(), "DB_STATEMENT_TIMEOUT_MS": "300"},
+        env={"DATABASE_URL": current_database_url(), "DB_STATEMENT_TIMEOUT_MS": "300"},
     )
     _out, err = process.communicate(timeout=60)
     assert process.returncode != 0
@@ -155,7 +155,7 @@ def test_an_import_killed_mid_transaction_leaves_nothing_half_written():
     files = sorted(str(p) for p in (BASE_DIR / "data" / "untc").glob("*.html"))
     app = f"crin-kill-drill-{os.getpid()}"
     process = manage(
-        "import_untc", *files, env={"DATABASE_URL": test_database_url(), "PGAPPNAME": app}
+        "import_untc", *files, env={"DATABASE_URL": current_database_url(), "PGAPPNAME": app}
     )
     killed_in_transaction = False
     deadline = time.monotonic() + 120
@@ -178,7 +178,7 @@ def test_an_import_killed_mid_transaction_leaves_nothing_half_written():
     time.sleep(0.5)
     assert (Participation.objects.count(), Reservation.objects.count()) == before
     # The same import, let run, writes everything: there was something to half-write.
-    finished = manage("import_untc", *files, env={"DATABASE_URL": test_database_url()})
+    finished = manage("import_untc", *files, env={"DATABASE_URL": current_database_url()})
     _out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
     assert Participation.objects.count() > before[0]
