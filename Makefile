@@ -32,6 +32,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 setup: $(VENV)/.installed
 	$(BIN)/python -m public.compile_messages
 	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v0
 	$(MAKE) --no-print-directory seed
 
 # The real data, in dependency order; every step is idempotent and prints its counts.
