@@ -99,8 +99,13 @@ def test_docs_page_policy_allows_only_swagger_inline_styles(client):
     assert b"SwaggerUIBundle" in script.content
 
 
+# Set by the test run itself (the browser tests allow sync ORM calls under Playwright): never
+# part of a deployment, so kept out of the deploy check's environment.
+TEST_ONLY_ENVIRONMENT = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ENV"}}
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENVIRONMENT}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -144,7 +149,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(env):
 
 
 def test_gunicorn_refuses_to_start_without_a_secret_key():
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ENV"}}
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENVIRONMENT}
     result = subprocess.run(
         [
             sys.executable,
