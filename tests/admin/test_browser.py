@@ -31,7 +31,7 @@ def allow_sync_db_under_playwright(monkeypatch):
 
 
 def test_evidence_autocomplete_lists_only_the_findings_state(
-    live_server, transactional_db, allow_sync_db_under_playwright
+    browser, live_server, transactional_db, allow_sync_db_under_playwright
 ):
     admin_user = saved_user(username="admin", is_staff=True, is_superuser=True)
     ruritania = StateFactory(name="Ruritania")
@@ -42,23 +42,23 @@ def test_evidence_autocomplete_lists_only_the_findings_state(
     LawProvisionFactory(law=LawFactory(state=freedonia, citation="Penal Code FF"), label="s. 1")
     finding = FindingFactory(state=ruritania, evidence=[own])
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/admin/login/")
-            page.fill("#id_username", "admin")
-            page.fill("#id_password", PASSWORD)
-            page.fill("#id_otp_token", totp_code(admin_user))  # the second factor
-            page.click("input[type=submit]")
-            page.goto(f"{live_server.url}/admin/laws/finding/{finding.pk}/change/")
-            # Open the evidence select2 and search.
-            page.click("#id_evidence + .select2 .select2-search__field")
-            page.keyboard.type("Penal")
-            options = page.locator(".select2-results__option:not(.loading-results)")
-            options.first.wait_for()
-            texts = options.all_inner_texts()
-        finally:
-            browser.close()
+    # The session's shared Chromium (tests/conftest.py): one sync Playwright per session.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", PASSWORD)
+        page.fill("#id_otp_token", totp_code(admin_user))  # the second factor
+        page.click("input[type=submit]")
+        page.goto(f"{live_server.url}/admin/laws/finding/{finding.pk}/change/")
+        # Open the evidence select2 and search.
+        page.click("#id_evidence + .select2 .select2-search__field")
+        page.keyboard.type("Penal")
+        options = page.locator(".select2-results__option:not(.loading-results)")
+        options.first.wait_for()
+        texts = options.all_inner_texts()
+    finally:
+        context.close()
     assert any("Penal Code RR" in t for t in texts), texts
     assert not any("Penal Code FF" in t for t in texts), texts
