@@ -298,6 +298,8 @@ def time_limit(seconds: float | None = None):
                         [str(max(1, int(seconds * 1000)))],
                     )
             elif vendor == "sqlite":
+                # The first query of a thread (a live server's) may come before any connection.
+                connection.ensure_connection()
                 raw = connection.connection
                 deadline = time.monotonic() + seconds
                 raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
