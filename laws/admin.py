@@ -193,7 +193,7 @@ def _is_evidence_autocomplete(request) -> bool:
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "indicator_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -223,7 +223,7 @@ class IndicatorBasisInline(FrozenChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "topic", "order"]
     list_filter = ["topic"]
     list_select_related = ["topic"]

@@ -161,6 +161,8 @@ class Topic(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = History()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("topic")
@@ -184,6 +186,8 @@ class Indicator(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = History()
+
     class Meta:
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("indicator")
@@ -206,6 +210,8 @@ class IndicatorBasis(models.Model):
     provision = models.ForeignKey(TreatyProvision, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=BasisKind.choices, default=BasisKind.REQUIRES)
     note = models.CharField(max_length=400, blank=True)
+
+    history = History()
 
     class Meta:
         ordering = ["indicator", "provision"]

@@ -28,6 +28,8 @@ class Region(models.Model):
         related_name="subregions",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("region")
