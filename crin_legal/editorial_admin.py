@@ -6,8 +6,12 @@
   each field's old → new value, and restores any of them (crin_legal.workflow.restore_version).
 - `WorkflowAdminMixin`: publication status is read-only in the form and moves only through the
   workflow (buttons on the change page, actions on the list), checked by crin_legal.workflow;
-  a reviewer sees what changed since the last publication; an editor's edit of a published
-  record sends it back to draft.
+  a reviewer sees what changed since the last publication. A published record is read-only for
+  someone who may not publish: "Propose changes" opens a revision (crin_legal.revisions), a
+  draft working copy whose page compares it with the published version; the published version
+  stays public until a reviewer publishes the revision.
+- `RevisionInlineMixin`, `RevisionChildAdminMixin`: the same for a law's provisions and a
+  participation's declarations (inline, and on their own pages).
 - `recent_changes_view`: every change across the site, newest first (/admin/recent-changes/).
 """
 
@@ -16,8 +20,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -26,13 +30,22 @@ from django.utils.translation import gettext_lazy as _
 
 from .history import changes_between, diff_many, previous_record
 from .publication import PublicationStatus
+from .revisions import (
+    REVISION_FIELDS,
+    children,
+    discard_revision,
+    may_discard,
+    needs_revision,
+    open_revision,
+    proposer,
+    start_revision,
+)
 from .versioning import EditConflict, VersionedFormMixin
 from .workflow import (
     TRANSITIONS,
     TransitionError,
     allowed_transitions,
     last_published_record,
-    may_publish,
     permission_name,
     restore_version,
     transition,
@@ -138,7 +151,8 @@ class HistoryAdminMixin:
             "object": obj,
             "entries": entries,
             "page": page,
-            "can_restore": self.has_change_permission(request, obj),
+            # A restore of a published record by an editor goes into its revision.
+            "can_restore": self.has_change_permission(request),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -148,7 +162,7 @@ class HistoryAdminMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
-        if not self.has_change_permission(request, obj):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         record = get_object_or_404(self.model.history, id=obj.pk, history_id=history_id)
         current = (
@@ -158,7 +172,7 @@ class HistoryAdminMixin:
         if request.method == "POST":
             try:
                 with transaction.atomic():
-                    restore_version(request.user, obj, history_id)
+                    written = restore_version(request.user, obj, history_id)
             except (EditConflict, ValidationError, PermissionDenied) as error:
                 text = (
                     error.message
@@ -167,6 +181,18 @@ class HistoryAdminMixin:
                 )
                 self.message_user(request, _("Not restored: ") + text, messages.ERROR)
             else:
+                if written.pk != obj.pk:
+                    self.message_user(
+                        request,
+                        _(
+                            "Version %(version)s of “%(obj)s” is restored in a revision: the "
+                            "published version stays public until a reviewer publishes it. "
+                            "Submit the revision for review when ready."
+                        )
+                        % {"obj": obj, "version": record.version},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(_change_url(written))
                 self.message_user(
                     request,
                     _("Restored “%(obj)s” to version %(version)s. The restore is in the history.")
@@ -210,12 +236,153 @@ def _blank(value):
     return "—" if value in (None, "") else value
 
 
+def _change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _latest_records(model, pks) -> dict:
+    """The latest historical row of each of these records."""
+    latest: dict = {}
+    for record in (
+        model.history.filter(id__in=list(pks))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        latest[record.id] = record
+    return latest
+
+
+def _read_only_message(obj) -> str:
+    return _(
+        "“%(obj)s” is published: it cannot be changed in place without publish permission. "
+        "Propose changes on its page (a revision, reviewed before it replaces the published "
+        "version)."
+    ) % {"obj": obj}
+
+
 class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
     """For Law, Finding and Participation (records with a publication status)."""
 
     change_form_template = "admin/crin_legal/workflow_change_form.html"
     # Dependent rows whose changes count as changes of the record (law → provisions).
     dependent_history: tuple[str, str] | None = None  # (related model label, foreign key name)
+
+    # ---- revisions: a published record is read-only for those who may not publish ----------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and needs_revision(request.user, obj):
+            return False  # they propose changes in a revision instead
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and needs_revision(request.user, obj):
+                self.message_user(
+                    request, _("Not saved: ") + _read_only_message(obj), messages.ERROR
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        opts = self.model._meta
+        info = opts.app_label, opts.model_name
+        return [
+            path(
+                "<path:object_id>/propose/",
+                self.admin_site.admin_view(self.propose_view),
+                name="{}_{}_propose".format(*info),
+            ),
+            path(
+                "<path:object_id>/discard/",
+                self.admin_site.admin_view(self.discard_view),
+                name="{}_{}_discard".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def propose_view(self, request, object_id):
+        """POST: open a revision of a published record (or go to the one already open)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not super().has_change_permission(request, None):
+            raise PermissionDenied
+        try:
+            revision, created = start_revision(request.user, obj)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(_change_url(obj))
+        if created:
+            text = _(
+                "You are editing a revision of “%(obj)s”. The published version stays public "
+                "until a reviewer publishes this revision: make your changes, save, then submit "
+                "it for review."
+            )
+        else:
+            text = _("A revision of “%(obj)s” is already open: this is it.")
+        self.message_user(request, text % {"obj": obj}, messages.SUCCESS)
+        return HttpResponseRedirect(_change_url(revision))
+
+    def discard_view(self, request, object_id):
+        """POST: delete a revision unpublished (its original is untouched)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        try:
+            original = discard_revision(request.user, obj)
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, _("Not discarded: ") + text, messages.ERROR)
+            return HttpResponseRedirect(_change_url(obj))
+        self.message_user(
+            request,
+            _("The revision is discarded; “%(obj)s” is as published.") % {"obj": original},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(_change_url(original))
+
+    def revision_context(self, request, obj) -> dict:
+        """What the change page says about revisions (workflow_change_form.html)."""
+        if obj is None or obj.pk is None:
+            return {}
+        opts = self.model._meta
+        if obj.is_revision:
+            original = obj.revision_of
+            by = proposer(obj)
+            return {
+                "is_revision": True,
+                "original": original,
+                "original_url": _change_url(original),
+                "proposer": by,
+                "stale": original.version != obj.base_version,
+                "discard_url": (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_discard", args=[obj.pk])
+                    if may_discard(request.user, obj)
+                    else ""
+                ),
+            }
+        if obj.publication_status != PublicationStatus.PUBLISHED:
+            return {}
+        revision = open_revision(obj)
+        return {
+            "is_original": True,
+            "read_only": needs_revision(request.user, obj),
+            "revision": revision,
+            "revision_url": _change_url(revision) if revision else "",
+            "propose_url": (
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_propose", args=[obj.pk])
+                if revision is None and super().has_change_permission(request, None)
+                else ""
+            ),
+        }
+
+    # ---- the review diff -----------------------------------------------------------------
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -238,6 +405,8 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
     def changes_since_publication(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        if getattr(obj, "revision_of_id", None) is not None:
+            return self.revision_changes(obj)
         published = last_published_record(obj)
         current = (
             self.model.history.filter(id=obj.pk).order_by("-history_date", "-history_id").first()
@@ -264,6 +433,56 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
         for label, dependents in self.dependent_changes(obj, since):
             parts.append(format_html("<h4>{}</h4>", label))
             parts.append(dependents)
+        return format_html("".join(["{}"] * len(parts)), *parts)
+
+    def revision_changes(self, revision):
+        """A revision against the published original it revises, as it now stands: each field,
+        and each dependent row (provision, declaration) added, changed or removed."""
+        original = revision.revision_of
+        latest = _latest_records(self.model, [original.pk, revision.pk])
+        intro = format_html(
+            "<p>{}</p>",
+            _("Compared with the published version of “%(obj)s” (version %(version)s).")
+            % {"obj": original, "version": original.version},
+        )
+        changes = (
+            [
+                c
+                for c in diff_many([(latest.get(original.pk), latest[revision.pk])])[0]
+                if c.field not in REVISION_FIELDS
+            ]
+            if revision.pk in latest
+            else []
+        )
+        parts = [intro, changes_table(changes)]
+        for name, child_model, fk in children(self.model):
+            copies = list(getattr(revision, name).all())
+            current = {row.pk: row for row in getattr(original, name).all()}
+            rows = _latest_records(child_model, [*current, *(c.pk for c in copies)])
+            pairs, kinds = [], []
+            for copy in copies:
+                if copy.pk not in rows:
+                    continue
+                if copy.copy_of_id in current and copy.copy_of_id in rows:
+                    pairs.append((rows[copy.copy_of_id], rows[copy.pk]))
+                    kinds.append(_("changed"))
+                else:
+                    pairs.append((None, rows[copy.pk]))
+                    kinds.append(_("added"))
+            verbose = str(child_model._meta.verbose_name).capitalize()
+            for (old, new), kind, diff in zip(pairs, kinds, diff_many(pairs), strict=True):
+                diff = [c for c in diff if c.field not in REVISION_FIELDS and c.field != fk]
+                if old is not None and not diff:
+                    continue
+                name_ = getattr(new, "label", "") or getattr(new, "heading", "") or f"#{new.id}"
+                parts.append(format_html("<h4>{} {} ({})</h4>", verbose, name_, kind))
+                parts.append(changes_table(diff))
+            mapped = {c.copy_of_id for c in copies}
+            for pk, row in current.items():
+                if pk not in mapped:
+                    name_ = getattr(row, "label", "") or getattr(row, "heading", "") or f"#{pk}"
+                    parts.append(format_html("<h4>{} {} ({})</h4>", verbose, name_, _("removed")))
+                    parts.append(format_html("<p>{}</p>", _("Removed: publishing deletes it.")))
         return format_html("".join(["{}"] * len(parts)), *parts)
 
     def dependent_changes(self, obj, since):
@@ -304,37 +523,41 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
         if not change:
             # New records start as drafts, whoever creates them.
             obj.publication_status = PublicationStatus.DRAFT
-        elif form.has_changed() and unpublish_after_edit(request.user, obj):
-            self._sent_back = True
+        else:
+            if needs_revision(request.user, obj):
+                # The page is read-only for them; a hand-made post is refused all the same.
+                raise PermissionDenied(_read_only_message(obj))
+            if form.has_changed() and unpublish_after_edit(request.user, obj):
+                self._sent_back = True
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        if (
-            change
-            and any(formset.has_changed() for formset in formsets)
-            and obj.publication_status == PublicationStatus.PUBLISHED
-            and not may_publish(request.user, self.model)
-        ):
-            obj.publication_status = PublicationStatus.DRAFT
-            obj._change_reason = "edit of a published record: back to draft"
-            obj.save()
-            self._sent_back = True
         if getattr(self, "_sent_back", False):
             self._sent_back = False
             self.message_user(
                 request,
-                _(
-                    "Your change sent this %(name)s back to draft: it has left the public site "
-                    "and API until a reviewer publishes it again. Submit it for review when ready."
-                )
+                _("This withdrawn %(name)s is a draft again: submit it for review when ready.")
                 % {"name": self.model._meta.verbose_name},
-                messages.WARNING,
+                messages.INFO,
             )
         name = request.POST.get("_transition")
         if name:
-            transition(request.user, obj, name)
+            result = transition(request.user, obj, name)
+            if result.pk != obj.pk:
+                # A revision was published: it is merged into its original and gone.
+                request._crin_merged_into = result
+                self.message_user(
+                    request,
+                    _(
+                        "Published: the revision is now the public text of “%(obj)s” (same "
+                        "record, same address); the revision is closed."
+                    )
+                    % {"obj": result},
+                    messages.SUCCESS,
+                )
+                return
             self.message_user(
                 request,
                 _("%(name)s “%(obj)s” is now %(status)s.")
@@ -346,11 +569,18 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
                 messages.SUCCESS,
             )
 
+    def response_change(self, request, obj):
+        merged = getattr(request, "_crin_merged_into", None)
+        if merged is not None:
+            return HttpResponseRedirect(_change_url(merged))
+        return super().response_change(request, obj)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_transitions"] = allowed_transitions(request.user, obj) if obj else []
         context["publication_status"] = (
             PublicationStatus(obj.publication_status).label if obj is not None else None
         )
+        context["revision_info"] = self.revision_context(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # ---- list actions ----------------------------------------------------------------------
@@ -393,23 +623,112 @@ def _make_action(name: str):
     return action
 
 
-def parent_sent_back(request, parent: models.Model) -> bool:
-    """A dependent row (provision, reservation) was edited on its own page: a published parent
-    goes back to draft unless the editor may publish it. Returns whether it did."""
-    if parent.publication_status == PublicationStatus.PUBLISHED and not may_publish(
-        request.user, type(parent)
-    ):
-        parent.publication_status = PublicationStatus.DRAFT
-        parent._history_user = request.user
-        parent._change_reason = f"edit of its {parent._meta.verbose_name} part: back to draft"
-        parent.save()
-        messages.warning(
-            request,
-            _("This change sent %(name)s “%(obj)s” back to draft until a reviewer publishes it.")
-            % {"name": parent._meta.verbose_name, "obj": parent},
-        )
-        return True
-    return False
+class RevisionInlineMixin:
+    """An inline of dependent rows (a law's provisions): read-only under a published record for
+    those who may not publish (they propose changes in a revision); in a revision, editors may
+    also remove rows (publishing the revision deletes them from the published record)."""
+
+    def _parent_read_only(self, request, obj) -> bool:
+        return obj is not None and needs_revision(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if self._parent_read_only(request, obj):
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if self._parent_read_only(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._parent_read_only(request, obj):
+            return False
+        if obj is not None and getattr(obj, "revision_of_id", None) is not None:
+            return request.user.has_perm(permission_name(self.model, "change"))
+        return super().has_delete_permission(request, obj)
+
+
+class RevisionChildAdminMixin:
+    """The own page of a dependent row (a provision, a declaration): read-only when its record is
+    published and the user may not publish, with a pointer to the record's revision."""
+
+    change_form_template = "admin/crin_legal/revision_child_change_form.html"
+
+    def _parent(self, obj):
+        return getattr(obj, self.model.revision_parent) if obj is not None else None
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and needs_revision(request.user, self._parent(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            parent = self._parent(obj)
+            if parent is not None and needs_revision(request.user, parent):
+                self.message_user(
+                    request, _("Not saved: ") + _read_only_message(parent), messages.ERROR
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and needs_revision(request.user, self._parent(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Neither into nor out of a published record without publish permission (the parent
+        # field is editable here: a hand-made post could move a row under a published record).
+        parents = [self._parent(obj)]
+        if change:
+            before = type(obj)._base_manager.filter(pk=obj.pk).first()
+            if before is not None:
+                parents.append(self._parent(before))
+        for parent in parents:
+            if parent is not None and needs_revision(request.user, parent):
+                raise PermissionDenied(_read_only_message(parent))
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        parent = self._parent(obj)
+        info = {}
+        if parent is not None and getattr(parent, "revision_of_id", None) is not None:
+            info = {
+                "is_revision": True,
+                "original": parent.revision_of,
+                "original_url": _change_url(parent.revision_of),
+                "parent": parent,
+                "parent_url": _change_url(parent),
+            }
+        elif parent is not None and parent.publication_status == PublicationStatus.PUBLISHED:
+            revision = open_revision(parent)
+            copy = (
+                type(obj)
+                ._base_manager.filter(**{self.model.revision_parent: revision}, copy_of=obj)
+                .first()
+                if revision is not None
+                else None
+            )
+            opts = parent._meta
+            info = {
+                "is_original": True,
+                "read_only": needs_revision(request.user, parent),
+                "parent": parent,
+                "parent_url": _change_url(parent),
+                "revision_url": _change_url(revision) if revision else "",
+                "copy_url": _change_url(copy) if copy else "",
+                "propose_url": (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_propose", args=[parent.pk])
+                    if revision is None
+                    and request.user.has_perm(permission_name(type(parent), "change"))
+                    else ""
+                ),
+            }
+        context["revision_info"] = info
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 # ---- recent changes across the site --------------------------------------------------------

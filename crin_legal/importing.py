@@ -30,9 +30,13 @@ class ImportCounts:
 def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
     """Create or update one row, writing only when something differs.
 
-    Returns the object and the outcome: "inserted", "updated" or "unchanged".
+    Returns the object and the outcome: "inserted", "updated" or "unchanged". The lookup finds
+    the record itself, never a revision (working copy) of it (crin_legal.revisions).
     """
-    obj = model.objects.filter(**lookup).first()
+    rows = model.objects.filter(**lookup)
+    if any(f.name == "revision_of" for f in model._meta.concrete_fields):
+        rows = rows.filter(revision_of__isnull=True)
+    obj = rows.first()
     if obj is None:
         return model.objects.create(**lookup, **values), "inserted"
     changed = [name for name, value in values.items() if getattr(obj, name) != value]

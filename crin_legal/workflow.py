@@ -10,8 +10,11 @@ from the current status and that the user holds the permission it needs:
     reject    in_review → draft                 publish_<model>  (reviewers)
     withdraw  published → withdrawn             publish_<model>  (reviewers)
 
-An edit of a published record by someone who may not publish sends it back to draft
-(`unpublish_after_edit`): what the public sees is always what a reviewer approved.
+Someone who may not publish does not edit a published record in place: they propose changes in
+a revision, a draft working copy of it (crin_legal.revisions), while the published version stays
+public. Publishing the revision merges it into the published record (same id, same address).
+So what the public sees is always what a reviewer approved. (An editor's edit of a withdrawn
+record makes it a draft again, as before: it is not public either way.)
 Each transition saves the record (so the history shows who, when, and a reason such as
 "publish"); bulk transitions loop over the records, never `QuerySet.update`, so that each one is
 versioned and recorded.
@@ -99,6 +102,12 @@ def check_transition(user, obj: models.Model, name: str) -> Transition:
 def transition(user, obj: models.Model, name: str, *, note: str = "") -> models.Model:
     """Apply one transition to one record, recorded in its history (reason: the transition)."""
     transition_ = check_transition(user, obj, name)
+    if name == "publish" and getattr(obj, "revision_of_id", None) is not None:
+        # A revision is never published itself: it is written onto its original, which stays
+        # public throughout (same id, same address), and then deleted.
+        from .revisions import merge_revision
+
+        return merge_revision(user, obj, note=note)
     obj.publication_status = transition_.target
     obj._history_user = user
     obj._change_reason = name + (f": {note}" if note else "")
@@ -108,7 +117,10 @@ def transition(user, obj: models.Model, name: str, *, note: str = "") -> models.
 
 def transition_many(user, objs: Iterable[models.Model], name: str) -> tuple[int, list[str]]:
     """Apply a transition to each record it applies to; returns (count done, reasons skipped).
-    Permission is all or nothing (PermissionDenied before anything is written)."""
+    Permission is all or nothing (PermissionDenied before anything is written). A revision that
+    cannot be published (its original changed since) is skipped with the reason."""
+    from .revisions import RevisionConflict
+
     objs = list(objs)
     done, skipped = 0, []
     with transaction.atomic():
@@ -117,16 +129,21 @@ def transition_many(user, objs: Iterable[models.Model], name: str) -> tuple[int,
                 transition(user, obj, name)
             except TransitionError as error:
                 skipped.extend(error.messages)
+            except RevisionConflict as conflict:
+                skipped.append(conflict.message)
+            except ValidationError as error:
+                skipped.extend(error.messages)
             else:
                 done += 1
     return done, skipped
 
 
 def unpublish_after_edit(user, obj: models.Model) -> bool:
-    """An edit of a published (or withdrawn) record by someone who may not publish returns it
-    to draft, so an unreviewed change never reaches the public. Call before saving the edit.
+    """An edit of a withdrawn record by someone who may not publish makes it a draft again (it
+    was not public and stays so). A published record is never edited in place by them: they
+    propose changes in a revision (crin_legal.revisions). Call before saving the edit.
     Returns whether the status changed."""
-    if obj.publication_status in (PUBLISHED, WITHDRAWN) and not may_publish(user, type(obj)):
+    if obj.publication_status == WITHDRAWN and not may_publish(user, type(obj)):
         obj.publication_status = DRAFT
         return True
     return False
@@ -146,39 +163,55 @@ def last_published_record(obj: models.Model):
 def restore_version(user, obj: models.Model, history_id: int) -> models.Model:
     """Put the record's fields and many-to-many links back as they were in one historical row.
 
-    The record keeps its current version number (so the save is an ordinary versioned save)
-    and its publication status follows the usual rule: restoring a published record without
-    publish permission returns it to draft. The restore is itself recorded, with the reason
-    "restore of version N (<date>)".
+    The record keeps its current version number (so the save is an ordinary versioned save).
+    Its publication status is not restored. Where the user may not change the record in place —
+    a published law, finding or participation (or a provision or declaration of one) and no
+    publish permission — the restored content goes into the record's revision (started if none
+    is open; crin_legal.revisions) and the published version stays public until a reviewer
+    publishes it. The restore is itself recorded, with the reason "restore of version N
+    (<date>)". Returns the record written: `obj`, or its revision (or the revision's copy of it).
     """
     from .history import BOOKKEEPING_FIELDS
+    from .revisions import REVISION_FIELDS, RevisionChild, needs_revision, start_revision
 
     record = type(obj).history.get(id=obj.pk, history_id=history_id)
     if not user.has_perm(permission_name(type(obj), "change")):
         raise PermissionDenied(f"You may not change this {obj._meta.verbose_name}.")
-    status_before = getattr(obj, "publication_status", None)
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name in BOOKKEEPING_FIELDS:
+    target, skip = obj, set(BOOKKEEPING_FIELDS | REVISION_FIELDS)
+    if needs_revision(user, obj):
+        target, _created = start_revision(user, obj, reason=f"restore of version {record.version}")
+    elif isinstance(obj, RevisionChild) and needs_revision(user, obj.parent_record()):
+        revision, _created = start_revision(
+            user, obj.parent_record(), reason=f"restore of version {record.version}"
+        )
+        target = (
+            type(obj)._base_manager.filter(**{obj.revision_parent: revision}, copy_of=obj).first()
+        )
+        if target is None:
+            raise ValidationError(
+                f"The revision of “{revision}” has removed this {obj._meta.verbose_name}: "
+                "add it back there first."
+            )
+        skip.add(obj.revision_parent)  # the copy stays in the revision
+    for field in target._meta.concrete_fields:
+        if field.primary_key or field.name in skip:
             continue
-        if field.name == "publication_status":
-            continue  # restored content goes through review again (below), never straight out
-        setattr(obj, field.attname, getattr(record, field.attname))
-    if status_before is not None:
-        # Content changed: a published record stays published only for someone who may publish.
-        unpublish_after_edit(user, obj)
-    obj._history_user = user
-    obj._change_reason = (
+        setattr(target, field.attname, getattr(record, field.attname))
+    if getattr(target, "publication_status", None) is not None:
+        unpublish_after_edit(user, target)  # a withdrawn record becomes a draft again
+    target._history_user = user
+    target._change_reason = (
         f"restore of version {record.version} ({record.history_date:%Y-%m-%d %H:%M} UTC)"
     )
-    obj.full_clean(validate_unique=False, validate_constraints=False)
-    obj.save()
+    target.full_clean(validate_unique=False, validate_constraints=False)
+    target.save()
     for field in getattr(record, "_history_m2m_fields", []):
         from simple_history.utils import get_m2m_reverse_field_name
 
-        target = get_m2m_reverse_field_name(field) + "_id"
-        wanted = {getattr(row, target) for row in getattr(record, field.name).all()}
+        reverse_name = get_m2m_reverse_field_name(field) + "_id"
+        wanted = {getattr(row, reverse_name) for row in getattr(record, field.name).all()}
         existing = set(
             field.related_model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True)
         )
-        getattr(obj, field.name).set(existing)
-    return obj
+        getattr(target, field.name).set(existing)
+    return target

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crin_legal.editorial_admin import (
     HistoryAdminMixin,
+    RevisionChildAdminMixin,
+    RevisionInlineMixin,
     VersionedAdminMixin,
     VersionedInlineMixin,
     WorkflowAdminMixin,
-    parent_sent_back,
 )
 from treaties.admin import FrozenChoicesMixin
 from treaties.models import TreatyProvision
@@ -33,7 +34,9 @@ admin.site.site_title = _("CRIN Legal Database admin")
 admin.site.index_title = _("Editing")
 
 
-class LawProvisionInline(VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline):
+class LawProvisionInline(
+    RevisionInlineMixin, VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline
+):
     model = LawProvision
     fields = [
         ("label", "order"),
@@ -124,7 +127,9 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LawProvision)
-class LawProvisionAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class LawProvisionAdmin(
+    RevisionChildAdminMixin, VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "label",
         "law",
@@ -159,12 +164,6 @@ class LawProvisionAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin
         # str() of a provision cites its law: autocomplete results and lists need it joined.
         return super().get_queryset(request).select_related("law__state")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A provision follows its law: an unreviewed edit takes a published law back to draft.
-        if form.has_changed():
-            parent_sent_back(request, obj.law)
-
     @admin.display(description=_("state"), ordering="law__state__name")
     def state(self, obj):
         return obj.law.state
@@ -177,6 +176,8 @@ class LawProvisionAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin
                 queryset = queryset.filter(law__state_id=int(state))
             elif state:
                 queryset = queryset.filter(law__state__iso2=state.upper())
+            # Evidence cites published laws' provisions, never a revision's working copies.
+            queryset = queryset.filter(law__revision_of__isnull=True)
         return queryset, may_have_duplicates
 
 
@@ -303,7 +304,10 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "evidence":
             # The rules check each provision's state; the widget labels cite its law.
-            kwargs["queryset"] = LawProvision.objects.select_related("law")
+            # Never a revision's working copy of a provision (crin_legal.revisions).
+            kwargs["queryset"] = LawProvision.objects.select_related("law").filter(
+                law__revision_of__isnull=True
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -14,8 +14,9 @@ agree, and every write is an ordinary save that history records.
 
 Publication: what an upload creates is a draft, unless the uploader may publish (a superuser, or
 a holder of the model's `publish_<model>` permission) and asked to publish; then created and
-updated rows are published. An upload by an editor never changes an existing row's publication
-state.
+updated rows are published. An upload that does not publish never changes an existing row's
+publication state, nor a published record (a row that would is rejected: an editor proposes
+such a change in the admin, as a revision a reviewer publishes; crin_legal.revisions).
 """
 
 from __future__ import annotations
@@ -316,16 +317,30 @@ def _prepare_laws(reader: _Reader, states: dict[str, State], prepared: _Prepared
     rows = _laws(reader, states)
     existing = {
         (law.state.iso2, law.citation): law
-        for law in Law.objects.select_related("state").filter(
-            state__iso2__in={r.iso2 for r in rows}
-        )
+        for law in Law.objects.filter(revision_of=None)
+        .select_related("state")
+        .filter(state__iso2__in={r.iso2 for r in rows})
     }
     prepared.context["states"] = states
     for row in rows:
         law = existing.get((row.iso2, row.citation))
         values = {**row.values, **_publication(prepared.plan.publish, law)}
         key = f"{row.iso2} · {row.citation}"
-        prepared.rows.append((row, _row_plan(row.line, key, law, values)))
+        plan = _row_plan(row.line, key, law, values)
+        prepared.rows.append((row, _unreviewed(plan, law, prepared.plan.publish)))
+
+
+def _unreviewed(plan: RowPlan, record, publish: bool) -> RowPlan:
+    """An upload that does not publish never changes what the public sees: a row that would
+    change a published record (or a provision of a published law) is refused."""
+    if not publish and plan.action != UNCHANGED and record is not None:
+        if record.publication_status == PublicationStatus.PUBLISHED:
+            plan.errors.append(
+                f"{record} is published: an upload that does not publish cannot change it. "
+                "Propose the change on its admin page (a revision a reviewer publishes), or "
+                "have a reviewer upload the file with “publish”."
+            )
+    return plan
 
 
 def _row_plan(line: int, key: str, obj, values: dict, extra_changes=()) -> RowPlan:
@@ -340,9 +355,9 @@ def _row_plan(line: int, key: str, obj, values: dict, extra_changes=()) -> RowPl
 def _prepare_provisions(reader: _Reader, states: dict[str, State], prepared: _Prepared) -> None:
     laws = {
         (law.state.iso2, law.citation): law
-        for law in Law.objects.select_related("state").filter(
-            state__iso2__in={r["country_iso2"] for _, r in reader.rows()}
-        )
+        for law in Law.objects.filter(revision_of=None)
+        .select_related("state")
+        .filter(state__iso2__in={r["country_iso2"] for _, r in reader.rows()})
     }
     reader.line_errors.clear()  # the pass above only collected the states named
     reader.errors.clear()
@@ -369,7 +384,8 @@ def _prepare_provisions(reader: _Reader, states: dict[str, State], prepared: _Pr
         elif wanted:
             extra.append(("indicators", "", show(wanted)))
         key = f"{row.iso2} · {row.law_citation} · {row.label}"
-        prepared.rows.append((row, _row_plan(row.line, key, provision, row.values, extra)))
+        plan = _row_plan(row.line, key, provision, row.values, extra)
+        prepared.rows.append((row, _unreviewed(plan, law, prepared.plan.publish)))
 
 
 def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prepared) -> None:
@@ -379,7 +395,7 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
     provisions = {
         (p.law.state.iso2, p.law.citation, p.label): p
         for p in LawProvision.objects.select_related("law__state").filter(
-            law__state__iso2__in=named
+            law__state__iso2__in=named, law__revision_of=None
         )
     }
     indicators = {i.slug: i for i in Indicator.objects.all()}
@@ -394,7 +410,7 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
         (f.state.iso2, f.indicator.slug): f
         for f in Finding.objects.select_related("state", "indicator")
         .prefetch_related("evidence__law")
-        .filter(state__iso2__in=named)
+        .filter(state__iso2__in=named, revision_of=None)
     }
     prepared.context.update(provisions=provisions, indicators=indicators, existing=existing)
     for row in rows:
@@ -426,7 +442,7 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
             extra.append(("evidence", "", show(wanted)))
         plan = _row_plan(row.line, key, finding, values, extra)
         plan.errors = problems
-        prepared.rows.append((row, plan))
+        prepared.rows.append((row, _unreviewed(plan, finding, prepared.plan.publish)))
 
 
 @dataclass
@@ -498,7 +514,7 @@ def _prepare_participations(reader: _Reader, states: dict[str, State], prepared:
     existing = {
         (p.state.iso2, p.treaty.code): p
         for p in Participation.objects.select_related("state", "treaty").filter(
-            state__iso2__in={r.iso2 for r in rows}
+            state__iso2__in={r.iso2 for r in rows}, revision_of=None
         )
     }
     prepared.context.update(states=states, treaties=treaties)
@@ -506,7 +522,8 @@ def _prepare_participations(reader: _Reader, states: dict[str, State], prepared:
         participation = existing.get((row.iso2, row.treaty))
         values = {**row.values, **_publication(prepared.plan.publish, participation)}
         key = f"{row.iso2} · {row.treaty}"
-        prepared.rows.append((row, _row_plan(row.line, key, participation, values)))
+        plan = _row_plan(row.line, key, participation, values)
+        prepared.rows.append((row, _unreviewed(plan, participation, prepared.plan.publish)))
 
 
 def _read(name: str, content: bytes, kind: str, publish: bool) -> Table | Plan:

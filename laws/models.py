@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crin_legal.history import History
 from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
+from crin_legal.revisions import Revisable, RevisionChild
 from crin_legal.versioning import VersionedModel
 from treaties.models import State, TreatyProvision
 
@@ -28,8 +29,8 @@ class LawStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class Law(PublicRecord, VersionedModel):
-    """A legal instrument of one state."""
+class Law(PublicRecord, Revisable, VersionedModel):
+    """A legal instrument of one state (or a revision of one: crin_legal.revisions)."""
 
     state = models.ForeignKey(
         State,
@@ -64,6 +65,7 @@ class Law(PublicRecord, VersionedModel):
 
     objects = PublishableQuerySet.as_manager()
     history = History(m2m_fields=["amends"])
+    revision_children = ("provisions",)
 
     class Meta:
         ordering = ["state__name", "year_enacted", "title"]
@@ -72,7 +74,16 @@ class Law(PublicRecord, VersionedModel):
         permissions = [("publish_law", "Can publish, send back and withdraw laws")]
         constraints = [
             models.UniqueConstraint(
-                fields=["state", "citation"], name="laws_law_unique_state_citation"
+                fields=["state", "citation"],
+                condition=Q(revision_of__isnull=True),
+                name="laws_law_unique_state_citation",
+                violation_error_message=_("A law of this state with this citation already exists."),
+            ),
+            # At most one open revision per law; a revision is never published itself.
+            models.UniqueConstraint(fields=["revision_of"], name="laws_law_one_open_revision"),
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(publication_status="published"),
+                name="laws_law_revision_never_published",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=LawKind.values), name="laws_law_kind_valid"
@@ -97,7 +108,7 @@ class Law(PublicRecord, VersionedModel):
         return self.title
 
 
-class LawProvision(VersionedModel):
+class LawProvision(RevisionChild, VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
@@ -115,6 +126,7 @@ class LawProvision(VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = History(m2m_fields=["indicators"])
+    revision_parent = "law"
 
     class Meta:
         ordering = ["law", "order", "id"]
@@ -240,7 +252,7 @@ class FindingStatus(models.TextChoices):
 NOT_ASSESSED = "not_assessed"
 
 
-class Finding(PublicRecord, VersionedModel):
+class Finding(PublicRecord, Revisable, VersionedModel):
     """One state and one indicator: the answer, with its evidence."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
@@ -277,7 +289,17 @@ class Finding(PublicRecord, VersionedModel):
         permissions = [("publish_finding", "Can publish, send back and withdraw findings")]
         constraints = [
             models.UniqueConstraint(
-                fields=["state", "indicator"], name="laws_finding_unique_state_indicator"
+                fields=["state", "indicator"],
+                condition=Q(revision_of__isnull=True),
+                name="laws_finding_unique_state_indicator",
+                violation_error_message=_(
+                    "A finding for this state and indicator already exists: edit it instead."
+                ),
+            ),
+            models.UniqueConstraint(fields=["revision_of"], name="laws_finding_one_open_revision"),
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(publication_status="published"),
+                name="laws_finding_revision_never_published",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=FindingStatus.values), name="laws_finding_status_valid"

@@ -52,7 +52,10 @@ def finding_save(
     evidence = list(evidence)
     validate_finding(state=state, status=status, evidence=evidence, note=note)
     finding, created = Finding.objects.select_for_update().get_or_create(
-        state=state, indicator=indicator, defaults={"status": status, "note": note, **fields}
+        state=state,
+        indicator=indicator,
+        revision_of__isnull=True,  # the finding itself, never a revision of it
+        defaults={"status": status, "note": note, **fields},
     )
     if not created:
         finding.status = status

@@ -7,14 +7,16 @@ rows shown (tests/admin/test_query_counts.py).
 """
 
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from crin_legal.editorial_admin import (
     HistoryAdminMixin,
+    RevisionChildAdminMixin,
+    RevisionInlineMixin,
     VersionedAdminMixin,
     VersionedInlineMixin,
     WorkflowAdminMixin,
-    parent_sent_back,
 )
 
 from .models import (
@@ -139,7 +141,9 @@ class ParticipationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReservationInline(VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline):
+class ReservationInline(
+    RevisionInlineMixin, VersionedInlineMixin, FrozenChoicesMixin, admin.StackedInline
+):
     model = Reservation
     fields = ["kind", "heading", "text", "date", "withdrawn_date", "treaty_provisions", "order"]
     frozen_choice_fields = ("treaty_provisions",)
@@ -151,7 +155,13 @@ class ReservationInline(VersionedInlineMixin, FrozenChoicesMixin, admin.StackedI
             super()
             .get_queryset(request)
             .select_related("participation__state", "participation__treaty")
-            .prefetch_related("treaty_provisions")
+            # Read-only rows (a published participation seen by an editor) name each provision
+            # with its treaty.
+            .prefetch_related(
+                Prefetch(
+                    "treaty_provisions", queryset=TreatyProvision.objects.select_related("treaty")
+                )
+            )
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -209,7 +219,9 @@ class ParticipationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class ReservationAdmin(
+    RevisionChildAdminMixin, VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin
+):
     list_display = ["participation", "kind", "heading", "date", "withdrawn_date"]
     list_filter = [
         "kind",
@@ -231,12 +243,6 @@ class ReservationAdmin(VersionedAdminMixin, HistoryAdminMixin, admin.ModelAdmin)
         if db_field.name == "treaty_provisions":
             kwargs["queryset"] = TreatyProvision.objects.select_related("treaty")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A declaration follows its participation: an unreviewed edit takes it back to draft.
-        if form.has_changed():
-            parent_sent_back(request, obj.participation)
 
 
 @admin.register(Objection)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crin_legal.history import History
 from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
+from crin_legal.revisions import Revisable, RevisionChild
 from crin_legal.versioning import VersionedModel
 
 
@@ -203,7 +204,7 @@ class ParticipationQuerySet(PublishableQuerySet):
         return qs.filter(consent_date__isnull=True)
 
 
-class Participation(PublicRecord, VersionedModel):
+class Participation(PublicRecord, Revisable, VersionedModel):
     """One state and one treaty: what the depositary records say it did."""
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations")
@@ -224,6 +225,7 @@ class Participation(PublicRecord, VersionedModel):
 
     objects = ParticipationQuerySet.as_manager()
     history = History(m2m_fields=["end_notes"])
+    revision_children = ("reservations",)
 
     class Meta:
         ordering = ["treaty__order", "state__name"]
@@ -234,7 +236,19 @@ class Participation(PublicRecord, VersionedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["state", "treaty"], name="treaties_participation_unique_state_treaty"
+                fields=["state", "treaty"],
+                condition=Q(revision_of__isnull=True),
+                name="treaties_participation_unique_state_treaty",
+                violation_error_message=_(
+                    "This state's participation in this treaty is recorded already: edit it."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"], name="treaties_participation_one_open_revision"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(publication_status="published"),
+                name="treaties_participation_revision_never_published",
             ),
             models.CheckConstraint(
                 condition=Q(signature_date__isnull=True)
@@ -283,7 +297,7 @@ class ReservationKind(models.TextChoices):
     OTHER = "other", _("Other communication")
 
 
-class Reservation(VersionedModel):
+class Reservation(RevisionChild, VersionedModel):
     """A declaration or reservation a state deposited, as the UNTC page gives it."""
 
     participation = models.ForeignKey(
@@ -304,6 +318,7 @@ class Reservation(VersionedModel):
     order = models.PositiveSmallIntegerField(default=0)
 
     history = History(m2m_fields=["treaty_provisions"])
+    revision_parent = "participation"
 
     class Meta:
         ordering = ["participation", "order"]

@@ -531,7 +531,7 @@ def import_starter_set(directory: Path) -> ImportCounts:
     existing = {
         (f.state_id, f.indicator_id): f
         for f in Finding.objects.prefetch_related("evidence").filter(
-            state__iso2__in={r.iso2 for r in data.findings}
+            state__iso2__in={r.iso2 for r in data.findings}, revision_of__isnull=True
         )
     }
     errors: list[str] = []

@@ -131,7 +131,8 @@ def test_second_finding_for_the_same_state_and_indicator_is_refused(editor_clien
 
 @pytest.mark.django_db
 def test_changing_evidence_to_another_states_keeps_the_saved_evidence(editor_client):
-    finding = FindingFactory()
+    # A draft: an editor edits it in place (a published one through a revision).
+    finding = FindingFactory(publication_status="draft")
     original = finding.evidence.get()
     foreign = LawProvisionFactory(law__state=StateFactory())
     url = reverse("admin:laws_finding_change", args=[finding.pk])
@@ -145,7 +146,8 @@ def test_changing_evidence_to_another_states_keeps_the_saved_evidence(editor_cli
 
 @pytest.mark.django_db
 def test_changing_the_state_leaves_the_evidence_behind_and_is_refused(editor_client):
-    finding = FindingFactory()
+    # A draft: an editor edits it in place (a published one through a revision).
+    finding = FindingFactory(publication_status="draft")
     other_state = StateFactory()
     url = reverse("admin:laws_finding_change", args=[finding.pk])
     response = editor_client.post(

@@ -104,7 +104,7 @@ def test_treaty_provision_changelist(editor_client):
 @pytest.mark.django_db
 def test_law_change_page_with_many_provisions(editor_client):
     indicators = IndicatorFactory.create_batch(3)
-    law = LawFactory()
+    law = LawFactory(publication_status="draft")  # editable for an editor
     for provision in LawProvisionFactory.create_batch(3, law=law):
         provision.indicators.set(indicators[:2])
     url = f"/admin/laws/law/{law.pk}/change/"
@@ -120,7 +120,7 @@ def test_law_change_page_with_many_provisions(editor_client):
 
 @pytest.mark.django_db
 def test_finding_change_page_with_much_evidence(editor_client):
-    finding = FindingFactory()
+    finding = FindingFactory(publication_status="draft")  # editable for an editor
     url = f"/admin/laws/finding/{finding.pk}/change/"
     small, _ = count_queries(editor_client, url)
     finding.evidence.add(*LawProvisionFactory.create_batch(9, law__state=finding.state))
@@ -140,6 +140,35 @@ def test_participation_change_page_with_many_reservations(editor_client):
     small, _ = count_queries(editor_client, url)
     for reservation in ReservationFactory.create_batch(9, participation=participation):
         reservation.treaty_provisions.set(provisions)
+    large, _ = count_queries(editor_client, url)
+    assert large == small
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["law", "participation"])
+def test_published_change_page_read_only_for_an_editor_is_bounded(editor_client, model):
+    """A published record's page as an editor sees it (read-only, with the revision banner)."""
+    provisions = TreatyProvisionFactory.create_batch(3)
+    indicators = IndicatorFactory.create_batch(3)
+    if model == "law":
+        record = LawFactory()
+
+        def add(n):
+            for provision in LawProvisionFactory.create_batch(n, law=record):
+                provision.indicators.set(indicators)
+    else:
+        record = ParticipationFactory()
+
+        def add(n):
+            for reservation in ReservationFactory.create_batch(n, participation=record):
+                reservation.treaty_provisions.set(provisions)
+
+    app = "laws" if model == "law" else "treaties"
+    url = f"/admin/{app}/{model}/{record.pk}/change/"
+    add(2)
+    small, response = count_queries(editor_client, url)
+    assert "Propose changes" in response.text
+    add(18)
     large, _ = count_queries(editor_client, url)
     assert large == small
 

@@ -124,7 +124,8 @@ def test_restore_a_version_is_itself_recorded(editor_client, editor):
 
 @pytest.mark.django_db
 def test_restore_brings_back_many_to_many(editor):
-    provision = LawProvisionFactory()
+    # A draft law's provision: restored in place (a published one goes into a revision).
+    provision = LawProvisionFactory(law__publication_status="draft")
     from tests.factories import IndicatorFactory
 
     a, b = IndicatorFactory(), IndicatorFactory()
@@ -137,14 +138,17 @@ def test_restore_brings_back_many_to_many(editor):
 
 
 @pytest.mark.django_db
-def test_editor_restoring_a_published_record_sends_it_to_review(editor):
+def test_editor_restoring_a_published_record_puts_it_in_a_revision(editor):
     law = LawFactory(title="Published")
     first = law.history.latest("history_date")
     law.title = "Changed by a reviewer"
     law.save()
-    workflow.restore_version(editor, Law.objects.get(pk=law.pk), first.history_id)
+    revision = workflow.restore_version(editor, Law.objects.get(pk=law.pk), first.history_id)
     law.refresh_from_db()
-    assert law.title == "Published" and law.publication_status == PublicationStatus.DRAFT
+    # The public keeps the published text; the restored one waits in a revision for review.
+    assert law.title == "Changed by a reviewer" and law.publication_status == "published"
+    assert revision.revision_of == law and revision.title == "Published"
+    assert revision.publication_status == PublicationStatus.DRAFT
 
 
 @pytest.mark.django_db

@@ -95,20 +95,44 @@ def make_hidden_records(state, indicator, treaty, others):
             set_status(state.findings.get(indicator=indicator), status)
 
 
+REVISION_TOKEN = "Zqxrevisionmark"
+
+
+def make_open_revisions(editor, law, finding, participation):
+    """An open revision of each published record (one in review, two drafts), every field and
+    dependent row an editor changed carrying REVISION_TOKEN."""
+    from crin_legal.revisions import start_revision
+
+    for original in (law, finding, participation):
+        revision, _ = start_revision(editor, original)
+        if original is law:
+            revision.title = f"{REVISION_TOKEN} Act"
+            LawProvisionFactory(law=revision, heading=f"{REVISION_TOKEN} heading")
+        elif original is finding:
+            revision.note = f"{REVISION_TOKEN} note"
+            revision.evidence_citation = f"{REVISION_TOKEN} cite"
+        else:
+            revision.source_url = f"https://example.org/{REVISION_TOKEN}"
+            ReservationFactory(participation=revision, text=f"{REVISION_TOKEN} reservation")
+        revision.save()
+        if original is law:
+            workflow.transition(editor, revision, "submit")
+
+
 def set_status(obj, status):
     obj.publication_status = status
     obj.save()
 
 
 @pytest.mark.django_db
-def test_drafts_in_review_and_withdrawn_never_leak(client):
+def test_drafts_in_review_and_withdrawn_never_leak(client, editor):
     state = StateFactory(name="Publicland")
     treaty = TreatyFactory(code="opsc", short_title="OPSC")
     indicator = IndicatorFactory(slug="simple_possession")
     law = LawFactory(state=state, title="Published Act")
     evidence = [LawProvisionFactory(law=law)]
-    FindingFactory(state=state, indicator=IndicatorFactory(), evidence=evidence)
-    ParticipationFactory(state=state, treaty=treaty)
+    finding = FindingFactory(state=state, indicator=IndicatorFactory(), evidence=evidence)
+    participation = ParticipationFactory(state=state, treaty=treaty)
     api = list_endpoints()
     assert len(api) >= 7 and reverse("v1:change-list") in api
     pages = public_pages(state, law, treaty, indicator)
@@ -125,9 +149,12 @@ def test_drafts_in_review_and_withdrawn_never_leak(client):
     others = StateFactory.create_batch(len(TOKENS))
     before = snapshot()
     make_hidden_records(state, indicator, treaty, others)
+    # Open revisions of published records (their published versions stay public, unchanged).
+    make_open_revisions(editor, law, finding, participation)
+    tokens = [*TOKENS.values(), REVISION_TOKEN]
     after = snapshot()
     for url, (status, content) in after.items():
-        for token in TOKENS.values():
+        for token in tokens:
             assert token.encode() not in content, (url, token)
         if not url.startswith(reverse("v1:change-list")):
             # Not even a count moved: every list answers exactly as before.
@@ -136,7 +163,7 @@ def test_drafts_in_review_and_withdrawn_never_leak(client):
         response = client.get(url, follow=True)
         assert response.status_code in (200, 400), url
         content = body(response)
-        for token in TOKENS.values():
+        for token in tokens:
             assert token.encode() not in content, (url, token)
     # Their detail routes are 404s.
     from laws.models import Law
@@ -149,6 +176,9 @@ def test_drafts_in_review_and_withdrawn_never_leak(client):
     withdrawn = [c for c in changes if c["action"] == "withdrawn"]
     assert {c["type"] for c in withdrawn} == {"law", "finding", "participation"}
     assert all(c["url"] is None for c in withdrawn)
+    # The revised records are not reported at all (their public view did not change).
+    revised = {("law", law.pk), ("finding", finding.pk), ("participation", participation.pk)}
+    assert not [c for c in changes if (c["type"], c["id"]) in revised and c["action"] != "created"]
 
 
 @pytest.mark.django_db

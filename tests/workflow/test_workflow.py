@@ -1,6 +1,7 @@
 """Roles and publication: who may move a record where, checked in the service, the admin
-actions and the change-page buttons; an editor's edit of a published record goes back to draft;
-a reviewer sees what changed since the last publication."""
+actions and the change-page buttons; a published record is read-only for an editor (who proposes
+changes in a revision: test_revisions.py); a reviewer sees what changed since the last
+publication."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -116,17 +117,22 @@ def test_bulk_action_records_each_record(reviewer_client, reviewer):
 
 
 @pytest.mark.django_db
-def test_editor_edit_of_a_published_record_goes_back_to_draft(editor_client):
+def test_a_published_record_is_read_only_for_an_editor(editor_client):
+    """An editor may not change a published record in place: the page is read-only, offers
+    "Propose changes" (a revision: tests/workflow/test_revisions.py), and a hand-made post is
+    refused with nothing written."""
     law = LawFactory(title="Old title")
-    change = editor_client.get(f"/admin/laws/law/{law.pk}/change/")
-    data = change_form_data(change)
-    data["title"] = "New title"
-    response = editor_client.post(f"/admin/laws/law/{law.pk}/change/", data, follow=True)
+    url = f"/admin/laws/law/{law.pk}/change/"
+    change = editor_client.get(url)
+    assert 'name="title"' not in change.text and "Old title" in change.text
+    assert "Published: read-only for you." in change.text and "Propose changes" in change.text
+    response = editor_client.post(
+        url, {"title": "New title", "state": law.state_id, "version": 1}, follow=True
+    )
+    assert "Not saved" in response.text and "Propose changes on its page" in response.text
     law.refresh_from_db()
-    assert law.title == "New title"
-    assert law.publication_status == DRAFT
-    assert "back to draft" in response.text
-    assert not Law.objects.published().filter(pk=law.pk).exists()
+    assert (law.title, law.publication_status, law.version) == ("Old title", PUBLISHED, 1)
+    assert Law.objects.published().filter(pk=law.pk).exists()
 
 
 @pytest.mark.django_db
@@ -149,7 +155,8 @@ def test_reviewer_sees_changes_since_last_publication(
     provision = LawProvisionFactory(law=law, heading="Indecent photographs")
     workflow.transition(editor, law, "submit")
     workflow.transition(reviewer, law, "publish")
-    # An editor changes the title and a provision: the law goes back to draft.
+    workflow.transition(reviewer, law, "withdraw")
+    # Withdrawn, so not public: an editor changes the title and a provision in place.
     page = editor_client.get(f"/admin/laws/law/{law.pk}/change/")
     data = change_form_data(page)
     data["title"] = "Sexual Offences Act (consolidated)"
@@ -158,6 +165,8 @@ def test_reviewer_sees_changes_since_last_publication(
     data = change_form_data(page)
     data["heading"] = "Indecent pseudo-photographs"
     editor_client.post(f"/admin/laws/lawprovision/{provision.pk}/change/", data)
+    law.refresh_from_db()
+    assert law.publication_status == DRAFT  # a withdrawn record edited by an editor
     page = reviewer_client.get(f"/admin/laws/law/{law.pk}/change/")
     text = page.text
     assert "Compared with the version published on" in text

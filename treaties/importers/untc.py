@@ -840,7 +840,7 @@ def _write_page(
         out.participations.add(outcome)
 
     absent = (
-        Participation.objects.filter(treaty=treaty)
+        Participation.objects.filter(treaty=treaty, revision_of__isnull=True)
         .exclude(pk__in=[p.pk for p in participations.values()])
         .select_related("state")
     )
@@ -1045,7 +1045,7 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
 
         stored = {
             p.state_id: p
-            for p in Participation.objects.filter(treaty=treaty)
+            for p in Participation.objects.filter(treaty=treaty, revision_of__isnull=True)
             .select_related("state")
             .prefetch_related("end_notes", "reservations")
         }
