@@ -261,12 +261,48 @@ def _read_only_message(obj) -> str:
     ) % {"obj": obj}
 
 
+class RevisionListFilter(admin.SimpleListFilter):
+    title = _("revisions")
+    parameter_name = "revisions"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("only", _("Revisions of published records")),
+            ("open", _("Published records with an open revision")),
+            ("none", _("Records, without revisions")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(revision_of__isnull=False)
+        if self.value() == "open":
+            return queryset.filter(revisions__isnull=False)
+        if self.value() == "none":
+            return queryset.filter(revision_of__isnull=True)
+        return queryset
+
+
 class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
     """For Law, Finding and Participation (records with a publication status)."""
 
     change_form_template = "admin/crin_legal/workflow_change_form.html"
     # Dependent rows whose changes count as changes of the record (law → provisions).
     dependent_history: tuple[str, str] | None = None  # (related model label, foreign key name)
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "revision_marker"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), RevisionListFilter]
+
+    @admin.display(description=_("revision of"), ordering="revision_of_id")
+    def revision_marker(self, obj):
+        # The id only (no join per row): the link opens the published record.
+        if obj.revision_of_id is None:
+            return ""
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.revision_of_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.revision_of_id)
 
     # ---- revisions: a published record is read-only for those who may not publish ----------
 

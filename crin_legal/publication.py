@@ -29,7 +29,7 @@ class PublicRecord(models.Model):
     Maintained on every save, whatever the path (admin, import, command, service):
     - becoming published sets `published_at` (public since) and `last_public_change`;
     - a change of any public field of a published record sets `last_public_change`;
-    - leaving the published state (withdrawn, or back to draft) sets `last_public_change`:
+    - leaving the published state (withdrawn) sets `last_public_change`:
       the change feed reports it as withdrawn. `published_at` stays, so the feed knows the
       record was once public; a record never published is never in the feed.
     Changes to dependent rows (a law's provisions, a participation's reservations, evidence

@@ -7,8 +7,8 @@ declarations) — oldest change first, so that a partner can page through and ke
 
 - `created`: published at or after `since` (also a record published again after a withdrawal);
 - `updated`: published before `since`, and what the public sees of it changed since;
-- `withdrawn`: it left the public view at or after `since` (withdrawn, or sent back to draft
-  for review): remove it.
+- `withdrawn`: it left the public view at or after `since` (withdrawn): remove it. (A change
+  reviewed in a revision keeps the record public: `updated` once the revision is published.)
 
 A record that was never published never appears, whatever its edits (crin_legal.publication).
 """

@@ -251,6 +251,10 @@ def test_the_list_action_publishes_revisions_and_skips_a_conflicting_one(editor,
         revisions.append(revision)
     laws[1].year_enacted = 1999
     laws[1].save()  # changed since its revision began
+    # The reviewer finds them with the list filter; each names the record it revises.
+    listed = reviewer_client.get("/admin/laws/law/", {"revisions": "only"})
+    assert listed.context["cl"].result_count == 2
+    assert f'/admin/laws/law/{laws[0].pk}/change/">#{laws[0].pk}</a>' in listed.text
     response = reviewer_client.post(
         "/admin/laws/law/",
         {"action": "workflow_publish", "_selected_action": [r.pk for r in revisions]},
