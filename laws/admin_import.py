@@ -21,6 +21,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ from treaties.importers.untc import (
 from .bulk_import import (
     COLUMNS,
     OPTIONAL_COLUMNS,
+    PUBLISHABLE,
     ApplyRefused,
     Kind,
     Plan,
@@ -77,6 +79,20 @@ def _history_reason(reason: str):
     return change_reason(reason)
 
 
+def _bounded(upload):
+    """The upload, if it is within the size the importers accept."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("%(name)s is %(size)s; at most %(max)s are accepted. Split the file.")
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(MAX_UPLOAD_BYTES),
+            }
+        )
+    return upload
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=Kind.choices)
     file = forms.FileField(
@@ -97,13 +113,7 @@ class UploadForm(forms.Form):
             del self.fields["publish"]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file has %(size)s bytes; at most %(max)s are accepted.")
-                % {"size": upload.size, "max": MAX_UPLOAD_BYTES}
-            )
-        return upload
+        return _bounded(self.cleaned_data["file"])
 
     def clean(self):
         data = super().clean()
@@ -125,11 +135,11 @@ class UNTCUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        upload = _bounded(self.cleaned_data["file"])
+        if not upload.name.lower().endswith((".html", ".htm")):
             raise forms.ValidationError(
-                _("The file has %(size)s bytes; at most %(max)s are accepted.")
-                % {"size": upload.size, "max": MAX_UPLOAD_BYTES}
+                _("%(name)s is not an HTML file: save the status page as 'Web page, HTML only'.")
+                % {"name": upload.name}
             )
         return upload
 
@@ -342,7 +352,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
             plan = Plan.from_json(batch.result or batch.preview)
             can_apply = batch.status == ImportBatchStatus.PREVIEWED and plan.ok
             template = "admin/laws/importbatch/review.html"
-            extra = {"plan": plan, "counts": plan.counts}
+            extra = {
+                "plan": plan,
+                "counts": plan.counts,
+                "follows_parent": plan.kind not in PUBLISHABLE,
+            }
         return TemplateResponse(
             request,
             template,

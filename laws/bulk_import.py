@@ -1,5 +1,6 @@
-"""Bulk import with preview: one uploaded CSV or XLSX file of laws, provisions, findings or
-participations, checked row by row against the database, then applied all or nothing.
+"""Bulk import with preview: one uploaded CSV or XLSX file of laws, provisions, findings,
+participations or their declarations and reservations, checked row by row against the database,
+then applied all or nothing.
 
 The rows are validated by the same functions as `manage.py import_laws`
 (laws/importers/starter_set.py) and written by the same row-level writers (Model.save() through
@@ -33,7 +34,17 @@ from django.utils.translation import gettext_lazy as _
 
 from crin_legal.importing import upsert
 from crin_legal.publication import PublicationStatus
-from treaties.models import ConsentType, Participation, State, Treaty
+from treaties.importers.untc import clean_text
+from treaties.linking import provisions_named
+from treaties.models import (
+    ConsentType,
+    Participation,
+    Reservation,
+    ReservationKind,
+    State,
+    Treaty,
+    TreatyProvision,
+)
 
 from .importers.errors import DataFileError
 from .importers.starter_set import (
@@ -48,6 +59,7 @@ from .importers.starter_set import (
     _provisions,
     _Reader,
     finding_values,
+    quoted,
     save_finding_row,
     save_law_row,
     save_provision_row,
@@ -62,6 +74,7 @@ class Kind(models.TextChoices):
     PROVISIONS = "provisions", _("Law provisions")
     FINDINGS = "findings", _("Findings")
     PARTICIPATIONS = "participations", _("Treaty participation")
+    RESERVATIONS = "reservations", _("Declarations and reservations")
 
 
 PARTICIPATION_COLUMNS = (
@@ -75,11 +88,24 @@ PARTICIPATION_COLUMNS = (
     "as_of",
 )
 
+# The columns of the release's reservations table (laws/release.py), so a release file imports.
+RESERVATION_COLUMNS = (
+    "country_iso2",
+    "treaty",
+    "order",
+    "kind",
+    "heading",
+    "date",
+    "withdrawn_date",
+    "text",
+)
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     Kind.LAWS: LAW_COLUMNS,
     Kind.PROVISIONS: PROVISION_COLUMNS,
     Kind.FINDINGS: FINDING_COLUMNS,
     Kind.PARTICIPATIONS: PARTICIPATION_COLUMNS,
+    Kind.RESERVATIONS: RESERVATION_COLUMNS,
 }
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {Kind.PROVISIONS: ("order",)}
 
@@ -89,6 +115,18 @@ MODELS: dict[str, type[models.Model]] = {
     Kind.PROVISIONS: LawProvision,
     Kind.FINDINGS: Finding,
     Kind.PARTICIPATIONS: Participation,
+    Kind.RESERVATIONS: Reservation,
+}
+# Kinds whose records carry a publication state of their own (provisions follow their law,
+# declarations and reservations their participation).
+PUBLISHABLE = (Kind.LAWS, Kind.FINDINGS, Kind.PARTICIPATIONS)
+# The permission to publish what a kind writes: for provisions and declarations, their parent's.
+PUBLISH_PERMISSIONS: dict[str, str] = {
+    Kind.LAWS: "laws.publish_law",
+    Kind.PROVISIONS: "laws.publish_law",
+    Kind.FINDINGS: "laws.publish_finding",
+    Kind.PARTICIPATIONS: "treaties.publish_participation",
+    Kind.RESERVATIONS: "treaties.publish_participation",
 }
 
 # A row of each kind as an example in the templates (real rows of data/laws/, and the UK's OPSC
@@ -140,6 +178,18 @@ EXAMPLES: dict[str, list[str]] = {
         "&clang=_en",
         "2026-02-03",
     ],
+    # Sweden's OPSC declaration as the UN Treaty Collection gives it (its second entry: order 1).
+    Kind.RESERVATIONS: [
+        "SE",
+        "opsc",
+        "1",
+        "declaration",
+        "Upon ratification: Declaration:",
+        "2007-01-19",
+        "",
+        '".....Sweden interprets the word "any representation"in article 2 c) of the Protocol as '
+        '"visual representation".',
+    ],
 }
 
 # Row outcomes, in the preview and in the result.
@@ -148,9 +198,9 @@ CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected
 
 def may_publish(user, kind: str) -> bool:
     """May this user publish what an upload of `kind` writes? Superusers may; so may holders of
-    the `publish_<model>` permission (the reviewers' permission, where it exists)."""
-    meta = MODELS[kind]._meta
-    return bool(user.is_superuser or user.has_perm(f"{meta.app_label}.publish_{meta.model_name}"))
+    the reviewers' `publish_<model>` permission (for provisions, `publish_law`; for declarations
+    and reservations, `publish_participation`)."""
+    return bool(user.is_superuser or user.has_perm(PUBLISH_PERMISSIONS[kind]))
 
 
 def may_import(user, kind: str) -> bool:
@@ -289,6 +339,7 @@ def _prepare(kind: str, table: Table, publish: bool) -> _Prepared:
         Kind.PROVISIONS: _prepare_provisions,
         Kind.FINDINGS: _prepare_findings,
         Kind.PARTICIPATIONS: _prepare_participations,
+        Kind.RESERVATIONS: _prepare_reservations,
     }[kind]
     parse(reader, states, prepared)
     if 1 in reader.line_errors:  # the header: no row could be read
@@ -309,6 +360,9 @@ def _prepare(kind: str, table: Table, publish: bool) -> _Prepared:
             rejected = RowPlan(line=line, key="", action=REJECTED, errors=list(problems))
             prepared.rows.append((None, rejected))
     prepared.rows.sort(key=lambda pair: pair[1].line)
+    for _item, row in prepared.rows:
+        if len(row.key) > 200:  # a key built from an oversized cell (rejected anyway)
+            row.key = row.key[:199] + "…"
     plan.rows = [row for _, row in prepared.rows]
     return prepared
 
@@ -464,7 +518,8 @@ def _participations(
         code = row["treaty"]
         if code not in treaties:
             reader.error(
-                line, f"unknown treaty {code!r}; expected one of {', '.join(sorted(treaties))}."
+                line,
+                f"unknown treaty {quoted(code)}; expected one of {', '.join(sorted(treaties))}.",
             )
         signature = reader.date(line, row, "signature_date")
         consent = reader.date(line, row, "consent_date")
@@ -489,11 +544,11 @@ def _participations(
             try:
                 url(source_url)
             except ValidationError:
-                reader.error(line, f"'source_url' is {source_url!r}, not a URL.")
+                reader.error(line, f"'source_url' is {quoted(source_url)}, not a URL.")
         key = (iso2, code)
         if key in seen:
             reader.error(
-                line, f"duplicate participation {iso2} {code!r} (first on line {seen[key]})."
+                line, f"duplicate participation {iso2} {quoted(code)} (first on line {seen[key]})."
             )
         seen[key] = line
         values = {
@@ -523,6 +578,130 @@ def _prepare_participations(reader: _Reader, states: dict[str, State], prepared:
         values = {**row.values, **_publication(prepared.plan.publish, participation)}
         key = f"{row.iso2} · {row.treaty}"
         plan = _row_plan(row.line, key, participation, values)
+        prepared.rows.append((row, _unreviewed(plan, participation, prepared.plan.publish)))
+
+
+@dataclass
+class ReservationRow:
+    line: int
+    iso2: str
+    treaty: str
+    order: int
+    values: dict
+    # The treaty provisions (slugs) to link, when the row is new or its text changes.
+    links: set[str] | None = None
+
+
+MAX_ORDER = 32767  # a PositiveSmallIntegerField
+
+
+def _reservations(
+    reader: _Reader,
+    states: dict[str, State],
+    treaties: dict[str, Treaty],
+    participations: dict[tuple[str, str], Participation],
+) -> list[ReservationRow]:
+    rows: list[ReservationRow] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    heading_length = Reservation._meta.get_field("heading").max_length
+    for line, row in reader.rows():
+        iso2 = reader.state(line, row, states)
+        code = row["treaty"]
+        if code not in treaties:
+            reader.error(
+                line,
+                f"unknown treaty {quoted(code)}; expected one of {', '.join(sorted(treaties))}.",
+            )
+        elif iso2 in states and (iso2, code) not in participations:
+            reader.error(
+                line,
+                f"no participation of {iso2} in {code} in the database (import it first, as a "
+                "treaty participation file).",
+            )
+        order = -1
+        if not row["order"].isdigit() or int(row["order"]) > MAX_ORDER:
+            reader.error(
+                line,
+                f"'order' is {quoted(row['order'])}, not a whole number from 0 "
+                "(the declaration's position among the state's declarations for the treaty).",
+            )
+        else:
+            order = int(row["order"])
+        if row["kind"]:
+            reader.choice(line, row, "kind", ReservationKind.values)
+        else:
+            reader.error(
+                line, f"'kind' is empty; expected one of {', '.join(ReservationKind.values)}."
+            )
+        heading = reader.text(line, row, "heading", max_length=heading_length)
+        text = clean_text(reader.required(line, row, "text"))
+        if row["text"] and not text:
+            reader.error(line, "'text' is empty.")
+        day = reader.date(line, row, "date")
+        withdrawn = reader.date(line, row, "withdrawn_date")
+        if day and withdrawn and withdrawn < day:
+            reader.error(line, f"withdrawn ({withdrawn}) before it was made ({day}).")
+        key = (iso2, code, order)
+        if order >= 0 and key in seen:
+            reader.error(
+                line,
+                f"duplicate declaration {iso2} {quoted(code)} order {order} "
+                f"(first on line {seen[key]}).",
+            )
+        seen.setdefault(key, line)
+        values = {
+            "kind": row["kind"],
+            "heading": heading,
+            "text": text,
+            "date": day,
+            "withdrawn_date": withdrawn,
+        }
+        rows.append(ReservationRow(line=line, iso2=iso2, treaty=code, order=order, values=values))
+    return rows
+
+
+def _prepare_reservations(reader: _Reader, states: dict[str, State], prepared: _Prepared) -> None:
+    named = {r["country_iso2"] for _, r in reader.rows()}
+    reader.line_errors.clear()  # the pass above only collected the states named
+    reader.errors.clear()
+    treaties = {t.code: t for t in Treaty.objects.all()}
+    participations = {
+        (p.state.iso2, p.treaty.code): p
+        for p in Participation.objects.select_related("state", "treaty").filter(
+            state__iso2__in=named, revision_of=None
+        )
+    }
+    rows = _reservations(reader, states, treaties, participations)
+    existing = {
+        (r.participation_id, r.order): r
+        for r in Reservation.objects.prefetch_related("treaty_provisions").filter(
+            participation__in=list(participations.values())
+        )
+    }
+    provisions = {p.slug: p for p in TreatyProvision.objects.all()}
+    slugs: dict[int, set[str]] = {}
+    for p in provisions.values():
+        slugs.setdefault(p.treaty_id, set()).add(p.slug)
+    prepared.context.update(participations=participations, provisions=provisions)
+    for row in rows:
+        key = f"{row.iso2} · {row.treaty} · order {row.order}"
+        participation = participations.get((row.iso2, row.treaty))
+        if participation is None or row.line in reader.line_errors:
+            prepared.rows.append((row, RowPlan(line=row.line, key=key, action=REJECTED)))
+            continue
+        reservation = existing.get((participation.pk, row.order))
+        extra = []
+        if reservation is None or reservation.text != row.values["text"]:
+            # Links follow the text (treaties/linking.py), as `link_reservations` sets them.
+            row.links = provisions_named(
+                row.values["text"], row.treaty, slugs.get(participation.treaty_id, set())
+            )
+            current = (
+                {p.slug for p in reservation.treaty_provisions.all()} if reservation else set()
+            )
+            if row.links != current:
+                extra.append(("treaty_provisions", show(current), show(row.links)))
+        plan = _row_plan(row.line, key, reservation, row.values, extra)
         prepared.rows.append((row, _unreviewed(plan, participation, prepared.plan.publish)))
 
 
@@ -608,6 +787,22 @@ def _write(kind: str, prepared: _Prepared) -> None:
                 _publication(publish, current),
                 current,
             )
+        elif kind == Kind.RESERVATIONS:
+            assert isinstance(row, ReservationRow)
+            reservation, outcome = upsert(
+                Reservation,
+                {
+                    "participation": ctx["participations"][(row.iso2, row.treaty)],
+                    "order": row.order,
+                },
+                row.values,
+            )
+            if row.links is not None:
+                current = set(reservation.treaty_provisions.values_list("slug", flat=True))
+                if current != row.links:
+                    reservation.treaty_provisions.set(
+                        [ctx["provisions"][slug] for slug in sorted(row.links)]
+                    )
         else:
             assert isinstance(row, ParticipationRow)
             lookup = {

@@ -85,6 +85,13 @@ REFERENCE_SEPARATOR = " :: "
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 
 
+def quoted(value: str, limit: int = 80) -> str:
+    """A cell's value quoted in a message, cut short: a 10 kB cell is named, not repeated."""
+    if len(value) > limit:
+        return repr(value[: limit - 1] + "…") + f" ({len(value)} characters)"
+    return repr(value)
+
+
 @dataclass
 class LawRow:
     line: int
@@ -152,10 +159,12 @@ class _Reader:
             return
         unknown = [c for c in header if c not in self.columns and c not in self.optional]
         if self.strict_header and unknown:
+            named = ", ".join(quoted(c, 40) for c in unknown[:10])
+            if len(unknown) > 10:
+                named += f" and {len(unknown) - 10} more"
             self.error(
                 1,
-                f"unknown column(s): {', '.join(repr(c) for c in unknown)}; "
-                f"expected {', '.join(self.columns + self.optional)}.",
+                f"unknown column(s): {named}; expected {', '.join(self.columns + self.optional)}.",
             )
             return
         repeated = sorted({c for c in header if header.count(c) > 1})
@@ -187,13 +196,15 @@ class _Reader:
     def choice(self, line: int, row: dict, column: str, choices: list[str]) -> str:
         value = row[column]
         if value not in choices:
-            self.error(line, f"'{column}' is {value!r}; expected one of {', '.join(choices)}.")
+            self.error(
+                line, f"'{column}' is {quoted(value)}; expected one of {', '.join(choices)}."
+            )
         return value
 
     def boolean(self, line: int, row: dict, column: str) -> bool:
         value = row[column].lower()
         if value not in BOOLEANS:
-            self.error(line, f"'{column}' is {row[column]!r}; expected yes or no.")
+            self.error(line, f"'{column}' is {quoted(row[column])}; expected yes or no.")
             return False
         return BOOLEANS[value]
 
@@ -204,7 +215,7 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            self.error(line, f"'{column}' is {value!r}, not a date (YYYY-MM-DD).")
+            self.error(line, f"'{column}' is {quoted(value)}, not a date (YYYY-MM-DD).")
             return None
 
     def year(self, line: int, row: dict, column: str) -> int | None:
@@ -212,7 +223,7 @@ class _Reader:
         if not value:
             return None
         if not (value.isdigit() and 1000 <= int(value) <= datetime.date.today().year + 1):
-            self.error(line, f"'{column}' is {value!r}, not a year.")
+            self.error(line, f"'{column}' is {quoted(value)}, not a year.")
             return None
         return int(value)
 
@@ -225,17 +236,21 @@ class _Reader:
         except decimal.InvalidOperation:
             number = None
         if number is None or not number.is_finite() or not 0 < number < 1000:
-            self.error(line, f"'{column}' is {value!r}, not a number of years (e.g. 10 or 2.5).")
+            self.error(
+                line, f"'{column}' is {quoted(value)}, not a number of years (e.g. 10 or 2.5)."
+            )
             return None
         if number.as_tuple().exponent < -2:
-            self.error(line, f"'{column}' is {value!r}: at most two decimal places.")
+            self.error(line, f"'{column}' is {quoted(value)}: at most two decimal places.")
             return None
         return number
 
     def state(self, line: int, row: dict, states: dict[str, State]) -> str:
         iso2 = row["country_iso2"]
         if iso2 not in states:
-            self.error(line, f"unknown country {iso2!r} (an ISO 3166-1 alpha-2 code, upper case).")
+            self.error(
+                line, f"unknown country {quoted(iso2)} (an ISO 3166-1 alpha-2 code, upper case)."
+            )
         return iso2
 
 
@@ -251,7 +266,7 @@ def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
             try:
                 url(source_url)
             except ValidationError:
-                reader.error(line, f"'source_url' is {source_url!r}, not a URL.")
+                reader.error(line, f"'source_url' is {quoted(source_url)}, not a URL.")
         language = reader.text(line, row, "language", max_length=8)
         values = {
             "title": reader.required(line, row, "title", max_length=400),
@@ -267,7 +282,9 @@ def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
         }
         key = (iso2, citation)
         if key in seen:
-            reader.error(line, f"duplicate law {iso2} {citation!r} (first on line {seen[key]}).")
+            reader.error(
+                line, f"duplicate law {iso2} {quoted(citation)} (first on line {seen[key]})."
+            )
         seen[key] = line
         rows.append(LawRow(line=line, iso2=iso2, citation=citation, values=values))
     return rows
@@ -288,18 +305,19 @@ def _provisions(
         law_citation = reader.required(line, row, "law_citation")
         label = reader.required(line, row, "label", max_length=120)
         if iso2 in states and law_citation and (iso2, law_citation) not in laws:
-            reader.error(line, f"no law {law_citation!r} of {iso2} {laws_where}.")
+            reader.error(line, f"no law {quoted(law_citation)} of {iso2} {laws_where}.")
         conduct = [c.strip() for c in row["conduct"].split(";") if c.strip()]
         for slug in conduct:
             if slug not in indicators:
-                reader.error(line, f"unknown indicator {slug!r} in 'conduct'.")
+                reader.error(line, f"unknown indicator {quoted(slug)} in 'conduct'.")
         if len(set(conduct)) != len(conduct):
             reader.error(line, "an indicator is listed twice in 'conduct'.")
         key = (iso2, law_citation, label)
         if key in seen:
             reader.error(
                 line,
-                f"duplicate provision {label!r} of {law_citation!r} (first on line {seen[key]}).",
+                f"duplicate provision {quoted(label)} of {quoted(law_citation)} "
+                f"(first on line {seen[key]}).",
             )
         seen[key] = line
         position = order[(iso2, law_citation)] = order.get((iso2, law_citation), 0) + 1
@@ -307,7 +325,7 @@ def _provisions(
             if row["order"].isdigit() and int(row["order"]) < 2**31:
                 position = int(row["order"])
             else:
-                reader.error(line, f"'order' is {row['order']!r}, not a whole number.")
+                reader.error(line, f"'order' is {quoted(row['order'])}, not a whole number.")
         values = {
             "heading": reader.text(line, row, "heading", max_length=300),
             "summary": reader.text(line, row, "summary"),
@@ -353,7 +371,9 @@ def _findings(
         iso2 = reader.state(line, row, states)
         slug = row["indicator"]
         if slug not in indicators:
-            reader.error(line, f"unknown indicator {slug!r} (load the topics first, or fix it).")
+            reader.error(
+                line, f"unknown indicator {quoted(slug)} (load the topics first, or fix it)."
+            )
         status = row["status"]
         if status == "not_assessed":
             reader.error(
@@ -390,7 +410,9 @@ def _findings(
             reader.error(line, "a 'no' finding must explain what was reviewed in 'note'.")
         key = (iso2, slug)
         if key in seen:
-            reader.error(line, f"duplicate finding {iso2} {slug!r} (first on line {seen[key]}).")
+            reader.error(
+                line, f"duplicate finding {iso2} {quoted(slug)} (first on line {seen[key]})."
+            )
         seen[key] = line
         rows.append(
             FindingRow(

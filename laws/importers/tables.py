@@ -19,6 +19,10 @@ from .errors import DataFileError
 # (findings.csv, 171 lines, 40 kB) and small enough to validate in one request.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# An XLSX file is a zip archive: bound what it unpacks to (a "zip bomb" of a few hundred kB can
+# declare gigabytes) and its width. A real sheet of MAX_ROWS rows of our columns is far below.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 100
 
 
 @dataclass
@@ -100,12 +104,45 @@ def read_xlsx_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> T
     """One worksheet, values only: a formula is refused (its result is not in the file unless
     Excel computed and cached it, and we will not guess it)."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_archive(name, content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        return _read_sheet(name, workbook, max_rows)
+    except DataFileError:
+        raise
+    except Exception as exc:  # an untrusted file: any failure of the parser is the file's
+        # openpyxl raises whatever its XML parsers raise (ParseError, XMLSyntaxError, KeyError,
+        # TypeError...) for a damaged member, and only when it reaches it.
+        raise DataFileError([f"{name}: not a readable XLSX workbook ({_reason(exc)})."]) from exc
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _check_archive(name: str, content: bytes) -> None:
+    """A zip archive whose members unpack to a bounded size (zipfile reads a member no further
+    than the size it declares, so the declared sizes bound what openpyxl can read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise DataFileError([f"{name}: not a readable XLSX workbook."]) from exc
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > 1000 or unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise DataFileError(
+            [
+                f"{name}: the workbook unpacks to {unpacked // (1024 * 1024)} MB in "
+                f"{len(members)} parts (at most {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB); "
+                "it is not an ordinary spreadsheet. Save it again from the spreadsheet "
+                "program, or as CSV UTF-8."
+            ]
+        )
+
+
+def _read_sheet(name: str, workbook, max_rows: int) -> Table:
     try:
         sheets = workbook.worksheets
         if len(sheets) != 1:
@@ -116,8 +153,12 @@ def read_xlsx_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> T
         table: Table | None = None
         errors: list[str] = []
         for number, row in enumerate(sheets[0].iter_rows(), start=1):
+            if len(row) > MAX_COLUMNS and any(c.value not in (None, "") for c in row[MAX_COLUMNS:]):
+                raise DataFileError(
+                    [f"{name}, row {number}: more than {MAX_COLUMNS} columns are filled in."]
+                )
             values = []
-            for cell in row:
+            for cell in row[:MAX_COLUMNS]:
                 if getattr(cell, "data_type", None) == "f":
                     errors.append(
                         f"{name}, row {number}: cell {cell.coordinate} holds a formula "
