@@ -1,0 +1,182 @@
+"""The bulk import and the UNTC refresh in a real browser, as an editor uses them: log in with the
+second factor, download a template, upload, read the preview, apply, read the result."""
+
+import importlib
+import io
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+
+from crin_legal.publication import PublicationStatus
+from laws.models import ImportBatch, ImportBatchStatus, Law
+from tests.admin.conftest import PASSWORD, saved_user
+from tests.conftest import totp_code
+from treaties.models import Participation
+
+from .conftest import UNTC_DIR
+from .test_untc_refresh import edited_page
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    # CI installs Chromium and must run these; a developer's machine without it skips them.
+    pytest.mark.skipif(
+        CHROMIUM is None and not (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")),
+        reason="needs a Chromium executable",
+    ),
+]
+
+
+@pytest.fixture
+def allow_sync_db_under_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the live server's database work
+    # happens in its own thread, and these tests read the database only between page actions.
+    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def editors_group() -> Group:
+    """The Editors group as the migrations make it (a transactional test's flush removed it:
+    flushing re-creates permissions, not groups)."""
+    editors = importlib.import_module("laws.migrations.0002_editors_group")
+    imports = importlib.import_module("laws.migrations.0005_editors_may_import")
+    codenames = [
+        (app, f"{action}_{model}")
+        for app, model, actions in editors.EDITOR_PERMISSIONS
+        for action in actions
+    ] + [("laws", codename) for codename in imports.CODENAMES]
+    group, _ = Group.objects.get_or_create(name=editors.GROUP_NAME)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        ]
+    )
+    return group
+
+
+@pytest.fixture
+def editor(transactional_db, allow_sync_db_under_playwright):
+    call_command("load_states", stdout=io.StringIO())
+    call_command("load_treaties", stdout=io.StringIO())
+    user = saved_user(username="editor", is_staff=True)
+    user.groups.add(editors_group())
+    return user
+
+
+@pytest.fixture
+def page(browser, live_server, editor):
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", totp_code(editor))  # the second factor
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Import batches").first.click()
+    yield page
+    context.close()
+
+
+def text_of(page) -> str:
+    return " ".join(page.locator("#content").inner_text().split())
+
+
+def upload(page, kind: str, name: str, content: bytes) -> None:
+    page.get_by_role("link", name="Bulk import (CSV or XLSX)").click()
+    page.select_option("#id_kind", kind)
+    page.set_input_files(
+        "#id_file", files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Preview").click()
+
+
+def test_an_editor_imports_laws_from_the_template_after_fixing_a_rejected_row(page):
+    page.get_by_role("link", name="Bulk import (CSV or XLSX)").click()
+    laws_row = page.locator("tr").filter(has=page.get_by_role("cell", name="Laws", exact=True))
+    with page.expect_download() as download:
+        laws_row.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == "laws-template.csv"
+    template = open(download.value.path(), "rb").read().decode("utf-8")
+    header, example = template.splitlines()
+    # A second row, with a country code that does not exist.
+    second = example.replace("GB,", "XX,", 1).replace("1988 c. 33", "1988 c. 34")
+    page.goto("/admin/laws/importbatch/")
+
+    upload(page, "laws", "laws.csv", f"{header}\n{example}\n{second}\n".encode())
+
+    text = text_of(page)
+    assert "Would be: 1 created, 0 updated, 0 unchanged, 1 rejected." in text
+    rejected = page.locator("tr.row-rejected")
+    assert rejected.locator("td").first.inner_text() == "3"  # the line in the file
+    assert "unknown country 'XX' (an ISO 3166-1 alpha-2 code, upper case)." in rejected.inner_text()
+    assert "nothing is written while any row is rejected" in text
+    assert page.get_by_role("button", name="Apply (all or nothing)").count() == 0
+    assert not Law.objects.exists()
+
+    # Fixed: the second row is Germany's.
+    fixed = second.replace("XX,", "DE,", 1)
+    page.goto("/admin/laws/importbatch/")
+    upload(page, "laws", "laws-fixed.csv", f"{header}\n{example}\n{fixed}\n".encode())
+    assert "Would be: 2 created, 0 updated, 0 unchanged, 0 rejected." in text_of(page)
+    page.get_by_role("button", name="Apply (all or nothing)").click()
+
+    assert (
+        "Applied: 2 created, 0 updated, 0 unchanged." in page.locator(".messagelist").inner_text()
+    )
+    text = text_of(page)
+    assert "Status: Applied" in text
+    assert "Applied: 2 created, 0 updated, 0 unchanged, 0 rejected." in text
+    assert page.get_by_role("button", name="Apply (all or nothing)").count() == 0
+    laws = Law.objects.order_by("state__iso2")
+    assert [(law.state.iso2, law.citation) for law in laws] == [
+        ("DE", "Criminal Justice Act 1988 c. 34"),
+        ("GB", "Criminal Justice Act 1988 c. 33"),
+    ]
+    assert {law.publication_status for law in laws} == {PublicationStatus.DRAFT}
+    assert [b.status for b in ImportBatch.objects.order_by("pk")] == [
+        ImportBatchStatus.PREVIEWED,  # the file with the rejected row: never applied
+        ImportBatchStatus.APPLIED,
+    ]
+
+
+def test_an_editor_refreshes_opsc_from_a_newer_untc_page(page):
+    call_command("import_untc", str(UNTC_DIR / "opsc.html"), stdout=io.StringIO())
+    argentina = Participation.objects.get(state__iso2="AR", treaty__code="opsc")
+    assert argentina.reservations.count() == 1
+
+    page.get_by_role("link", name="Refresh from a UNTC page").click()
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "opsc.html", "mimeType": "text/html", "buffer": edited_page()}],
+    )
+    page.get_by_role("button", name="Show the differences").click()
+
+    rows = [" ".join(r.split()) for r in page.locator("table.untc-diff tbody tr").all_inner_texts()]
+    assert len(rows) == 3, rows
+    assert rows[0].startswith("participation new Palau")
+    assert "consent to be bound: 2026-01-15" in rows[0] and "accession" in rows[0]
+    assert rows[1] == "participation changed Albania consent to be bound: 2008-02-05 → 2008-02-06"
+    assert rows[2].startswith("reservation removed Argentina, reservation 1")
+    assert not Participation.objects.filter(state__iso2="PW").exists()  # nothing written yet
+
+    page.get_by_role("button", name="Apply these changes").click()
+
+    assert "Applied:" in page.locator(".messagelist").inner_text()
+    assert "Status: Applied" in text_of(page)
+    assert page.get_by_role("button", name="Apply these changes").count() == 0
+    palau = Participation.objects.get(state__iso2="PW", treaty__code="opsc")
+    assert (str(palau.consent_date), palau.consent_type) == ("2026-01-15", "accession")
+    albania = Participation.objects.get(state__iso2="AL", treaty__code="opsc")
+    assert str(albania.consent_date) == "2008-02-06"
+    assert not argentina.reservations.exists()
+    # Recorded in the history, labelled with the batch.
+    batch = ImportBatch.objects.get()
+    assert albania.history.first().history_change_reason == (
+        f"import batch {batch.pk} (untc: opsc.html)"
+    )
