@@ -6,11 +6,13 @@ import io
 import os
 import shutil
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from crin_legal.publication import PublicationStatus
+from laws.bulk_import import RESERVATION_COLUMNS
 from laws.models import ImportBatch, ImportBatchStatus, Law
 from tests.admin.conftest import PASSWORD, saved_user
 from tests.conftest import totp_code
@@ -87,12 +89,14 @@ def text_of(page) -> str:
     return " ".join(page.locator("#content").inner_text().split())
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def upload(page, kind: str, name: str, content: bytes) -> None:
     page.get_by_role("link", name="Bulk import (CSV or XLSX)").click()
     page.select_option("#id_kind", kind)
-    page.set_input_files(
-        "#id_file", files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
-    )
+    mime = XLSX if name.endswith(".xlsx") else "text/csv"
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": mime, "buffer": content}])
     page.get_by_role("button", name="Preview").click()
 
 
@@ -180,3 +184,57 @@ def test_an_editor_refreshes_opsc_from_a_newer_untc_page(page):
     assert albania.history.first().history_change_reason == (
         f"import batch {batch.pk} (untc: opsc.html)"
     )
+
+
+def test_an_editor_adds_a_declaration_from_the_xlsx_template(page):
+    call_command("import_untc", str(UNTC_DIR / "opsc.html"), stdout=io.StringIO())
+    # A draft participation: an editor's upload may change its declarations.
+    Participation.objects.filter(state__iso2="AR").update(publication_status="draft")
+    page.get_by_role("link", name="Bulk import (CSV or XLSX)").click()
+    row = page.locator("tr").filter(
+        has=page.get_by_role("cell", name="Declarations and reservations", exact=True)
+    )
+    with page.expect_download() as download:
+        row.get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == "reservations-template.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == list(RESERVATION_COLUMNS)
+    # The example row (Sweden's declaration, already in the database), then Argentina's new
+    # reservation, then the same with a kind that does not exist.
+    new = ["AR", "opsc", "1", "reservation", "Reservation:", "2026-01-10", ""]
+    new.append("… with a reservation regarding article 3, paragraph 5.")
+    sheet.append(new)
+    sheet.append([*new[:2], "2", "reserve", *new[4:]])
+
+    def saved() -> bytes:
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    page.goto("/admin/laws/importbatch/")
+    upload(page, "reservations", "declarations.xlsx", saved())
+
+    assert "Would be: 1 created, 0 updated, 1 unchanged, 1 rejected." in text_of(page)
+    rejected = page.locator("tr.row-rejected")
+    assert rejected.locator("td").nth(1).inner_text() == "AR · opsc · order 2"
+    assert "'kind' is 'reserve'; expected one of declaration, reservation" in (
+        rejected.inner_text()
+    )
+    created = page.locator("tr.row-create").inner_text()
+    assert "treaty_provisions" in created and "opsc-art-3-5" in created
+    assert page.get_by_role("button", name="Apply (all or nothing)").count() == 0
+
+    sheet.delete_rows(4)  # the bad row removed
+    page.goto("/admin/laws/importbatch/")
+    upload(page, "reservations", "declarations.xlsx", saved())
+    page.get_by_role("button", name="Apply (all or nothing)").click()
+
+    assert "Applied: 1 created, 0 updated, 1 unchanged." in (
+        page.locator(".messagelist").inner_text()
+    )
+    argentina = Participation.objects.get(state__iso2="AR", treaty__code="opsc")
+    added = argentina.reservations.get(order=1)
+    assert (added.kind, str(added.date)) == ("reservation", "2026-01-10")
+    assert [p.slug for p in added.treaty_provisions.all()] == ["opsc-art-3-5"]
+    assert not argentina.reservations.filter(order=2).exists()
