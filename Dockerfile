@@ -6,4 +6,5 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=crin_legal.settings python manage.py collectstatic --no-input
 EXPOSE 8000
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "crin_legal.wsgi:application"]
+# granian (serve.py: workers sized for the cores; production mode, refuses a missing SECRET_KEY).
+CMD ["python", "serve.py"]

@@ -1,4 +1,5 @@
-"""Production server settings (gunicorn). Workers sized for the machine's cores."""
+"""The alternative production server: gunicorn (serve.py runs granian, the default; see its
+docstring). Workers sized for the machine's cores."""
 
 import multiprocessing
 import os

@@ -24,6 +24,10 @@ from crin_legal import cache as public_cache
 
 from .models import ApiKey
 
+# The WSGI environ key of `crin_legal.fastpath.Passed` (defined here: the fast path imports this
+# module, not the other way round).
+PASSED = "crin.fastpath"
+
 logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
@@ -158,10 +162,17 @@ class ApiRateLimitMiddleware:
         else:
             client, limit = f"ip:{client_ip(request) or 'unknown'}", settings.API_RATE_ANON
 
-        found: dict = {}
-        used, seconds_left = count(
-            client, settings.API_RATE_WINDOW, public_cache.prefetch_keys(request), found
-        )
+        # Already counted by the WSGI fast path (crin_legal.fastpath), which fell through: its
+        # count, and the stamp and response it fetched in the same round trip.
+        passed = request.META.pop(PASSED, None)
+        if key is None and getattr(passed, "client", None) == client:
+            used, seconds_left, found = passed.used, passed.seconds_left, passed.found
+            request._public_cache_key = passed.cache_key
+        else:
+            found = {}
+            used, seconds_left = count(
+                client, settings.API_RATE_WINDOW, public_cache.prefetch_keys(request), found
+            )
         if found:
             request._public_cache_prefetched = found
         if used is not None and used > limit:

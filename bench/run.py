@@ -5,11 +5,11 @@
 
 Steps: generate (or reuse) the data in PostgreSQL databases of their own (bench/generate.py,
 never the real database); export S to SQLite with FTS5 (bench/export_sqlite.py); start every peer
-on loopback — ours under gunicorn with its production settings (uncached, and with the Redis
-response cache), Datasette (`datasette -i`), the floor (bench/floor.py under gunicorn, same
-workers); check that every peer returns the same rows; then load each with wrk (8 connections)
-in interleaved rounds, and print req/s, p50/p99, SQL queries per request, bytes and our ratios.
-Writes bench/results.json.
+on loopback — ours under its production server (serve.py: granian) and settings (uncached, and
+with the Redis response cache), Datasette (`datasette -i`), the floor (bench/floor.py under
+gunicorn sync workers); check that every peer returns the same rows; then load each with wrk
+(8 connections) in interleaved rounds, and print req/s, p50/p99, SQL queries per request, bytes
+and our ratios. Writes bench/results.json.
 """
 
 import argparse
@@ -35,7 +35,10 @@ WORK = ROOT / "bench" / "work"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CONNECTIONS = 8
+# The floor's gunicorn sync workers (and Datasette's SQL threads); ours run as in production:
+# serve.py's default, one granian worker per core with two threads each.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+OURS_WORKERS = int(os.environ.get("BENCH_OURS_WORKERS", str(os.cpu_count() or 1)))
 PORTS = {"ours": 8611, "ours_cached": 8612, "datasette": 8613, "floor": 8614, "ours_m": 8615}
 RARE, COMMON = "quillwort", "protection"
 DEEP_PAGE = 300  # laws 14,951-15,000
@@ -199,17 +202,12 @@ def ours(name: str, url: str, *, cached: bool) -> Server:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "API_RATE_ANON": "1000000000",
         "BIND": f"127.0.0.1:{PORTS[name]}",
-        "WEB_CONCURRENCY": str(WORKERS),
-        "GUNICORN_ACCESS_LOG": "",
+        "WEB_CONCURRENCY": str(OURS_WORKERS),
+        "ACCESS_LOG": "0",
         "RELEASE": "bench",
     }
-    cmd = [
-        ROOT / ".venv/bin/gunicorn",
-        "--config",
-        "gunicorn.conf.py",
-        "crin_legal.wsgi:application",
-    ]
-    return Server(name, cmd, env, PORTS[name])
+    # The production server and its settings (serve.py: granian, workers sized for the cores).
+    return Server(name, [APP_PY, "serve.py"], env, PORTS[name])
 
 
 def floor(url: str) -> Server:
@@ -509,6 +507,8 @@ def main() -> None:
         "rounds": rounds,
         "connections": CONNECTIONS,
         "workers": WORKERS,
+        "ours_workers": OURS_WORKERS,
+        "ours_server": "granian (serve.py)",
         "cpus": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
         "elapsed_s": round(time.monotonic() - started),

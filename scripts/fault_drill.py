@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Fault drill against a live server (gunicorn, 2 workers) on a throwaway PostgreSQL cluster and
-a throwaway Redis, never the machine's shared ones:
+"""Fault drill against a live server (serve.py: granian, 2 workers) on a throwaway PostgreSQL
+cluster and a throwaway Redis, never the machine's shared ones:
 
 1. PostgreSQL restarted under load: once it is back, no 5xx (connection health checks); while it
    is down, only 503s (never a 500).
@@ -140,20 +140,14 @@ def main() -> int:
                 timeout=600,
             )
         web = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                "/dev/null",
-                "crin_legal.wsgi:application",
-            ],
+            [PY, "serve.py"],
             cwd=ROOT,
-            env=env,
+            env={
+                **env,
+                "BIND": f"127.0.0.1:{web_port}",
+                "WEB_CONCURRENCY": "2",
+                "ACCESS_LOG": "0",
+            },
             stdout=open(work / "web.log", "w"),
             stderr=subprocess.STDOUT,
         )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Schemathesis against our OpenAPI schema: a live gunicorn on a loopback port over a seeded
-# database (DATABASE_URL), fixed seed, every operation, ≥ 1,000 cases; checks: no 5xx, and every
+# Schemathesis against our OpenAPI schema: the production server (serve.py) on a loopback port
+# over a seeded database (DATABASE_URL), fixed seed, every operation, ≥ 1,000 cases; checks: no 5xx, and every
 # response conforms to the schema. Bounded: 15 minutes at most.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/crin_ci scripts/schemathesis.sh
 set -euo pipefail
@@ -8,9 +8,8 @@ cd "$(dirname "$0")/.."
 PORT="${SCHEMATHESIS_PORT:-18765}"
 LOG="$(mktemp /tmp/crin_schemathesis_server.XXXXXX.log)"
 # Development mode (plain http on loopback); the rate limit lifted for the fuzzer's burst.
-DJANGO_ENV=development API_RATE_ANON=1000000000 .venv/bin/gunicorn --config gunicorn.conf.py \
-  --bind "127.0.0.1:$PORT" --workers 2 --access-logfile /dev/null crin_legal.wsgi:application \
-  >"$LOG" 2>&1 &
+DJANGO_ENV=development API_RATE_ANON=1000000000 BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
+  ACCESS_LOG=0 .venv/bin/python serve.py >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do

@@ -170,6 +170,20 @@ def test_gunicorn_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
+def test_the_production_server_refuses_to_start_without_a_secret_key():
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENVIRONMENT}
+    result = subprocess.run(
+        [sys.executable, "serve.py"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
 @pytest.mark.django_db
 def test_production_mode_behind_a_tls_proxy(client, settings, world):
     settings.SECURE_SSL_REDIRECT = True
