@@ -263,6 +263,17 @@ class StrictFilterSet(django_filters.FilterSet):
 
     updated_since = UpdatedSinceFilter(help_text=UPDATED_SINCE_HELP)
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Only the filters the request names (a parameter is a filter of the same name):
+            # django-filter deep-copies every declared filter and builds a form field for each,
+            # which was most of the Python of a list request, and an absent filter filters
+            # nothing (every filter, `check` and view reads absent values with `.get`).
+            self.base_filters = {
+                name: f for name, f in type(self).base_filters.items() if name in data
+            }
+        super().__init__(data, *args, **kwargs)
+
     def filter_updated_since(self, queryset, value):
         return queryset.filter(last_public_change__gte=value)
 

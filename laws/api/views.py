@@ -4,8 +4,20 @@ from `laws`)."""
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Case, CharField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from rest_framework.reverse import reverse
 
@@ -97,43 +109,82 @@ def published_law_ids() -> list[int]:
 
 
 STATUS_SQL = """
-SELECT p.state_id, 0, p.treaty_id,
+SELECT p.state_id, 0 AS kind, p.treaty_id AS key,
        CASE WHEN p.consent_date IS NOT NULL AND p.withdrawal_date IS NULL THEN %s
-            WHEN p.signature_date IS NOT NULL THEN %s ELSE %s END
+            WHEN p.signature_date IS NOT NULL THEN %s ELSE %s END AS value
   FROM {participation} p
- WHERE p.publication_status = %s AND p.state_id IN ({ids})
+ WHERE p.publication_status = %s
 UNION ALL
 SELECT f.state_id, 1, f.indicator_id, f.status
   FROM {finding} f
- WHERE f.publication_status = %s AND f.state_id IN ({ids})
+ WHERE f.publication_status = %s
+"""
+
+PAGE_SQL = """
+SELECT page.*, st.kind, st.key, st.value
+  FROM ({page}) page
+  LEFT JOIN ({statuses}) st ON st.state_id = page."pk"
+ ORDER BY page."name", page."iso2"
 """
 
 
-def page_statuses(state_ids: list[int]) -> dict[int, tuple[dict, dict]]:
-    """For these states, in one query: {state pk: ({treaty pk: status}, {indicator pk:
+class FetchedPage:
+    """A page of rows fetched with the total count (`COUNT(*) OVER ()`), for Django's Paginator
+    (it asks `count()`, then slices out the page it has already been given)."""
+
+    def __init__(self, rows: list, total: int):
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        return self.rows
+
+
+def page_with_statuses(
+    states, offset: int, limit: int
+) -> tuple[list[tuple], int, dict[int, tuple[dict, dict]]]:
+    """One query for a page of countries: `states` (a values_list of State, its first column
+    the pk, ordered by name and ISO code) cut at offset/limit, the total count of the filtered
+    states, and each page state's statuses {state pk: ({treaty pk: status}, {indicator pk:
     finding status})} from published participation and findings (absent: no action, not
-    assessed). Plain SQL: compiling the equivalent ORM union cost more than running it."""
-    if not state_ids:
-        return {}
-    ids = ", ".join(["%s"] * len(state_ids))
-    sql = STATUS_SQL.format(
-        participation=Participation._meta.db_table, finding=Finding._meta.db_table, ids=ids
+    assessed). Plain SQL around the ORM's page query: compiling the equivalent ORM count, page
+    and union cost more than running them."""
+    page = states.annotate(_total=Window(Count("pk")))[offset : offset + limit]
+    try:
+        page_sql, page_params = page.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`pk__in=[]`): no query at all
+        return [], 0, {}
+    sql = PAGE_SQL.format(
+        page=page_sql,
+        statuses=STATUS_SQL.format(
+            participation=Participation._meta.db_table, finding=Finding._meta.db_table
+        ),
     )
     params = [
+        *page_params,
         ParticipationStatus.PARTY.value,
         ParticipationStatus.SIGNATORY.value,
         ParticipationStatus.NO_ACTION.value,
         PUBLISHED.value,
-        *state_ids,
         PUBLISHED.value,
-        *state_ids,
     ]
-    out: dict[int, tuple[dict, dict]] = {}
-    with connections[router.db_for_read(Finding)].cursor() as cursor:
+    rows: list[tuple] = []
+    statuses: dict[int, tuple[dict, dict]] = {}
+    total = 0
+    width = len(states.query.values_select)
+    with connections[router.db_for_read(State)].cursor() as cursor:
         cursor.execute(sql, params)
-        for state_id, kind, key, value in cursor.fetchall():
-            out.setdefault(state_id, ({}, {}))[kind][key] = value
-    return out
+        for row in cursor.fetchall():
+            pk, kind = row[0], row[width + 1]
+            if pk not in statuses:
+                statuses[pk] = ({}, {})
+                rows.append(row[:width])
+                total = row[width]
+            if kind is not None:
+                statuses[pk][kind][row[width + 2]] = row[width + 3]
+    return rows, total, statuses
 
 
 @dataclass
@@ -175,8 +226,8 @@ class CountryViewSet(PublicReadOnlyViewSet):
     lean = False
 
     def list(self, request, *args, **kwargs):
-        """JSON: three queries (count, the page's states as plain rows, the statuses of just
-        those states in one UNION) and dicts built here, no serializer per row; the CSV
+        """JSON: one query (the page's states as plain rows with the total count and their
+        statuses, `page_with_statuses`) and dicts built here, no serializer per row; the CSV
         keeps the serializer (it flattens the same fields)."""
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
@@ -192,9 +243,13 @@ class CountryViewSet(PublicReadOnlyViewSet):
             "subregion__name",
             "un_status",
         )
-        page = self.paginate_queryset(queryset)
+        # One query: the page, the total and the page's statuses (a page beyond the last one
+        # has no row to carry the total: the paginator counts, and answers the 404).
+        size = self.paginator.get_page_size(request)
+        number = self.paginator.get_page_number(request, None)
+        rows, total, statuses = page_with_statuses(queryset, (number - 1) * size, size)
+        page = self.paginate_queryset(FetchedPage(rows, total) if rows or number == 1 else queryset)
         treaties, indicators = treaty_ids(), indicator_ids()
-        statuses = page_statuses([row[0] for row in page])
         url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
         head, tail = url.rsplit("ZZ", 1)
         no_action, not_assessed = ParticipationStatus.NO_ACTION.value, NOT_ASSESSED
