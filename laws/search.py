@@ -17,9 +17,9 @@ engines: words (all must match), `"a phrase"`, `OR` between two terms, `-word` t
 other character separates words; nothing a user types reaches the database as syntax. A query
 with nothing to look for, or too many terms, is a `SearchQueryError` (a 400 in the API).
 
-Every search runs under `time_limit()`: PostgreSQL `statement_timeout` (set locally in a
-transaction), an SQLite progress handler. Too slow is a `SearchTimeout`, not a 500. At most
-`MAX_CANDIDATES` matches are ranked, so a very common word stays fast.
+Every search runs under `time_limit()`: PostgreSQL `statement_timeout` (local to each query,
+carried in the same round trip), an SQLite progress handler. Too slow is a `SearchTimeout`, not
+a 500. At most `MAX_CANDIDATES` matches are ranked, so a very common word stays fast.
 
 Snippets come back from the database with private-use marks around matched words; `snippet_html`
 escapes the text and turns the marks into `<mark>…</mark>` — the only markup a snippet contains.
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
 import unicodedata
 from contextlib import contextmanager, nullcontext
@@ -280,23 +281,63 @@ def _is_timeout(exc: Exception) -> bool:
     return "interrupted" in str(exc)
 
 
+class _LocalSettings:
+    """A PostgreSQL execute wrapper: each query carries `SELECT set_config(name, value, true),
+    ...;` in front of it, in the same round trip. Outside a transaction, the statements of one
+    query string run in one implicit transaction, so the settings hold for that query only
+    (what SET LOCAL in a transaction of its own did, without BEGIN, SET and COMMIT each a round
+    trip of their own)."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+
+    def __call__(self, execute, sql, params, many, context):
+        cursor = getattr(context.get("cursor"), "cursor", None)
+        if many or getattr(cursor, "name", None):  # executemany, server-side cursors
+            return execute(sql, params, many, context)
+        settings = ", ".join(
+            f"set_config('{name}', '{value}', true)" for name, value in self.values.items()
+        )
+        return execute(f"SELECT {settings}; {sql}", params, many, context)
+
+
+def _setting_literal(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.]+", text):
+        raise ValueError(f"Not a plain setting: {text!r}")
+    return text
+
+
+# The settings wrapper of the search running on this thread (PostgreSQL, outside a transaction).
+_active = threading.local()
+
+
 @contextmanager
 def time_limit(seconds: float | None = None):
-    """Run the block in a transaction whose queries are cancelled after `seconds`."""
+    """Run the block with its queries cancelled after `seconds`.
+
+    PostgreSQL: each query carries its own local `statement_timeout` (`_LocalSettings`), or,
+    inside a transaction already (tests, a caller's atomic block), a savepoint with SET LOCAL.
+    SQLite: a progress handler with a deadline."""
     seconds = TIMEOUT if seconds is None else seconds
     vendor = connection.vendor
     raw = None
-    # A transaction on PostgreSQL only, for SET LOCAL; on SQLite one would take the write lock
-    # (transaction_mode IMMEDIATE) and the progress handler needs none.
-    block = transaction.atomic() if vendor == "postgresql" else nullcontext()
+    wrapper = None
+    in_transaction = connection.in_atomic_block
+    # A transaction on PostgreSQL only when already in one, for SET LOCAL; on SQLite one would
+    # take the write lock (transaction_mode IMMEDIATE) and the progress handler needs none.
+    block = transaction.atomic() if vendor == "postgresql" and in_transaction else nullcontext()
     try:
         with block:
-            if vendor == "postgresql":
+            if vendor == "postgresql" and in_transaction:
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT set_config('statement_timeout', %s, true)",
                         [str(max(1, int(seconds * 1000)))],
                     )
+            elif vendor == "postgresql":
+                wrapper = _LocalSettings({"statement_timeout": str(max(1, int(seconds * 1000)))})
+                _active.wrapper = wrapper
+                connection.execute_wrappers.append(wrapper)
             elif vendor == "sqlite":
                 # The first query of a thread (a live server's) may come before any connection.
                 connection.ensure_connection()
@@ -311,6 +352,22 @@ def time_limit(seconds: float | None = None):
     finally:
         if raw is not None:
             raw.set_progress_handler(None, 0)
+        if wrapper is not None:
+            connection.execute_wrappers.remove(wrapper)
+            _active.wrapper = None
+
+
+def _set_local(name: str, value: str) -> None:
+    """A setting for the rest of the search: local to its transaction, or carried by each of
+    its queries (`time_limit` outside a transaction), or for the session without a limit."""
+    wrapper = getattr(_active, "wrapper", None)
+    if wrapper is not None and wrapper in connection.execute_wrappers:
+        wrapper.values[_setting_literal(name)] = _setting_literal(value)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, %s)", [name, value, not connection.get_autocommit()]
+        )
 
 
 @versioned
@@ -339,6 +396,38 @@ def _pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
     for name in configs:
         params += [name, text]
     return f"({sql})", params
+
+
+_parsed_queries: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+PARSED_QUERIES_KEPT = 2048
+
+
+def _pg_queries(parsed: ParsedQuery) -> tuple[str, str]:
+    """(full, match): `_pg_tsquery` as tsquery text, computed by the database once per text and
+    process (then no query, and nothing to plan: its ten-odd `websearch_to_tsquery` calls cost
+    more to plan than the page query took to run); and the query to match with, the OR of the
+    distinct alternatives of `full`, each once. `match` matches exactly what `full` matches,
+    but the planner reads its selectivity right: OR-ing the same word once per configuration
+    (`'quillwort' | 'quillwort' | ...`) made a rare word look common, and a sequential scan of
+    every law was chosen over the GIN index. Ranks and snippets keep `full`."""
+    configs = tuple(_pg_configs())
+    text = parsed.websearch()
+    key = (text, configs)
+    found = _parsed_queries.get(key)
+    if found is None:
+        tsquery, params = _pg_tsquery(parsed)
+        each = ", ".join("websearch_to_tsquery(%s::regconfig, %s)::text" for _ in configs)
+        for name in configs:
+            params += [name, text]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {tsquery}::text, {each}", params)
+            full, *alternatives = cursor.fetchone()
+        distinct = list(dict.fromkeys(q for q in alternatives if q))
+        found = (full, " | ".join(f"( {q} )" for q in distinct))
+        if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
+            _parsed_queries.clear()
+        _parsed_queries[key] = found
+    return found
 
 
 HEADLINE_OPTIONS = (
@@ -403,13 +492,13 @@ class _TableSQL(Expression):
 def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: bool) -> QuerySet:
     parsed = parse(text)
     if connection.vendor == "postgresql":
-        tsquery, params = _pg_tsquery(parsed)
-        condition = _TableSQL(f"{{t}}.search_document @@ {tsquery}", params, BooleanField())
-        rank = _TableSQL(f"ts_rank({{t}}.search_document, {tsquery})", params, FloatField())
+        full, match = _pg_queries(parsed)
+        condition = _TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
+        rank = _TableSQL("ts_rank({t}.search_document, %s::tsquery)", [full], FloatField())
         snippet = _TableSQL(
             f"ts_headline(crin_ts_config({target.pg_language}), {target.pg_snippet_text}, "
-            f"{tsquery}, %s)",
-            [*params, HEADLINE_OPTIONS],
+            "%s::tsquery, %s)",
+            [full, HEADLINE_OPTIONS],
             TextField(),
         )
     else:
@@ -432,16 +521,50 @@ def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: boo
             TextField(),
         )
     ordering = list(queryset.query.order_by or ())
-    matched = queryset.filter(condition)
-    if fuzzy_titles and not matched.exists():
-        return _fuzzy_titles(queryset, parsed, ordering)
     # Rank at most MAX_CANDIDATES matches: a very common word must not rank the whole table.
-    candidates = matched.order_by().values("pk")[:MAX_CANDIDATES]
-    return (
+    # Their ids are read first, in one query that also tells whether anything matched (the typo
+    # fallback) and how many (the count): the full-text match runs once, not once per query.
+    candidates = list(
+        queryset.filter(condition).order_by().values_list("pk", flat=True)[:MAX_CANDIDATES]
+    )
+    if fuzzy_titles and not candidates:
+        return _fuzzy_titles(queryset, parsed, ordering)
+    return _counted(
         queryset.filter(pk__in=candidates)
         .annotate(rank=rank, snippet=snippet)
-        .order_by("-rank", *ordering)
+        .order_by("-rank", *ordering),
+        len(candidates),
     )
+
+
+class _CountedQuerySet(QuerySet):
+    """A queryset whose count is already known (the paginator asks it first); any derived
+    queryset counts again."""
+
+    known_count: int | None = None
+
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return super().count()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.known_count = None
+        return clone
+
+
+_counted_classes: dict[type, type] = {}
+
+
+def _counted(queryset: QuerySet, count: int) -> QuerySet:
+    base = type(queryset)
+    if base not in _counted_classes:
+        _counted_classes[base] = type(f"Counted{base.__name__}", (_CountedQuerySet, base), {})
+    counted = queryset._clone()
+    counted.__class__ = _counted_classes[base]
+    counted.known_count = count
+    return counted
 
 
 def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> QuerySet:
@@ -452,13 +575,9 @@ def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> Qu
         title = "crin_fold({t}.title || ' ' || {t}.title_original)"
         condition = _TableSQL(f"crin_fold(%s) <%% {title}", [words], BooleanField())
         score = _TableSQL(f"word_similarity(crin_fold(%s), {title})", [words], FloatField())
-        with connection.cursor() as cursor:
-            # The threshold of the indexed `<%` operator; local to the search's transaction
-            # when there is one (time_limit), else to this session.
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, %s)",
-                [str(TITLE_SIMILARITY), not connection.get_autocommit()],
-            )
+        # The threshold of the indexed `<%` operator, for the search's queries (time_limit),
+        # else for this session.
+        _set_local("pg_trgm.word_similarity_threshold", str(TITLE_SIMILARITY))
         candidates = queryset.filter(condition).order_by().values("pk")[:MAX_CANDIDATES]
         return (
             queryset.filter(pk__in=candidates)

@@ -203,9 +203,12 @@ def test_query_count_is_constant_in_the_number_of_hits(api, library, django_asse
             assert api.get("/api/v1/laws/", {"q": "code"}).status_code == 200
         return len(ctx.captured_queries)
 
+    # Warm (another URL, so not a cached response): the parse of a query text is memoised.
+    api.get("/api/v1/laws/", {"q": "code", "page_size": 49})
     before = count_queries()
     for n in range(15):
         LawFactory(title=f"Penal Code {n}", citation=f"PC {n}")
+    api.get("/api/v1/laws/", {"q": "code", "page_size": 48})  # the data changed: warm again
     assert count_queries() == before
 
 
@@ -222,6 +225,31 @@ def test_a_slow_search_is_cancelled(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_outside_a_transaction_each_query_carries_the_limit_and_nothing_outlives_it():
+    heavy = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+        "SELECT count(*) FROM n"
+    )
+    assert connection.get_autocommit()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        default = cursor.fetchone()[0]
+    with search.time_limit(0.05):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")  # no BEGIN, no SET: in the same round trip
+            assert cursor.fetchone()[0] == "50ms"
+    with pytest.raises(search.SearchTimeout):
+        with search.time_limit(0.05):
+            with connection.cursor() as cursor:
+                cursor.execute(heavy)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == default
+    assert connection.execute_wrappers == []
 
 
 @pytest.mark.skipif(
@@ -252,8 +280,11 @@ def test_provisions_list_query_count_is_constant(api, library, q):
             assert response.status_code == 200
         return len(ctx.captured_queries), response.json()["count"]
 
+    # Warm (another URL, so not a cached response): the parse of a query text is memoised.
+    api.get("/api/v1/provisions/", {"q": q, "page_size": 499} if q else {"page_size": 499})
     before, hits = count_queries()
     for n in range(10):
         LawProvisionFactory(law=library["gb"], heading=f"Indecent pseudo-photographs {n}")
+    api.get("/api/v1/provisions/", {"q": q, "page_size": 498} if q else {"page_size": 498})
     after, more_hits = count_queries()
     assert after == before and more_hits == hits + 10
