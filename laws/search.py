@@ -43,6 +43,7 @@ from django.db.models import (
     Expression,
     F,
     FloatField,
+    Q,
     QuerySet,
     TextField,
     Value,
@@ -529,10 +530,13 @@ def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: boo
     )
     if fuzzy_titles and not candidates:
         return _fuzzy_titles(queryset, parsed, ordering)
+    if connection.vendor == "postgresql":
+        # One array parameter: `pk__in` prepares each of up to 1,000 ids in Python.
+        among = _TableSQL("{t}.id = ANY(%s)", [candidates], BooleanField())
+    else:
+        among = Q(pk__in=candidates)
     return _counted(
-        queryset.filter(pk__in=candidates)
-        .annotate(rank=rank, snippet=snippet)
-        .order_by("-rank", *ordering),
+        queryset.filter(among).annotate(rank=rank, snippet=snippet).order_by("-rank", *ordering),
         len(candidates),
     )
 
