@@ -43,7 +43,6 @@ from .revisions import (
 from .versioning import EditConflict, VersionedFormMixin
 from .workflow import (
     TRANSITIONS,
-    TransitionError,
     allowed_transitions,
     last_published_record,
     permission_name,
@@ -85,11 +84,15 @@ class VersionedAdminMixin:
             # back, nothing of this edit was written.
             self.message_user(request, conflict.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        except (PermissionDenied, TransitionError) as error:
+        except (PermissionDenied, ValidationError) as error:
+            # A transition refused (TransitionError), or a revision that cannot be published
+            # (crin_legal.revisions.merge_revision): the transaction rolled back.
             if request.method != "POST":
                 raise
             text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, _("Not saved: ") + text, messages.ERROR)
+            if not text.startswith(str(_("Not published"))):
+                text = _("Not saved: ") + text
+            self.message_user(request, text, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 

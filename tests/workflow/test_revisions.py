@@ -501,3 +501,29 @@ def test_an_upload_that_does_not_publish_cannot_change_a_published_record(law):
     apply_file("laws", "laws.csv", laws_csv.encode(), publish=True)
     law.refresh_from_db()
     assert law.title == "Sexual Offences Act (Zqxupload)" and law.publication_status == PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_revision_removing_cited_evidence_is_refused_in_the_admin(
+    law, editor, editor_client, reviewer_client
+):
+    """Rule 1: a 'yes' finding cites a provision; a revision may not delete it from under it."""
+    cited = law.provisions.get(label="s. 1")
+    finding = FindingFactory(state=law.state, evidence=[cited])
+    revision = propose(editor_client, law)
+
+    def remove(data):
+        prefix = inline_prefix(data, "provisions", revision.provisions.get(copy_of=cited).pk)
+        data[f"{prefix}-DELETE"] = "on"  # an editor may remove rows in a revision
+
+    save_and(editor_client, revision, "submit", remove)
+    assert revision.provisions.count() == 1
+    text = reviewer_client.get(change_url(revision)).text
+    assert "Law provision s. 1 (removed)" in text
+    response = save_and(reviewer_client, revision, "publish")
+    assert response.status_code == 200
+    assert "Not published: the revision removes law provision" in response.text
+    assert "which finding" in response.text
+    assert list(Finding.objects.get(pk=finding.pk).evidence.all()) == [cited]
+    assert law.provisions.count() == 2
+    assert Law.objects.get(pk=revision.pk).publication_status == IN_REVIEW
