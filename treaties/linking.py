@@ -122,14 +122,39 @@ def provisions_named(text: str, treaty_code: str, slugs: set[str]) -> set[str]:
     }
 
 
-@transaction.atomic
-def link_reservations() -> dict[str, int]:
-    """Set every reservation's `treaty_provisions` to those its text names. Returns counts of
-    links inserted and removed, and of reservations unchanged."""
+def provision_slugs() -> tuple[dict[str, TreatyProvision], dict[int, set[str]]]:
+    """Every treaty provision by slug, and each treaty's slugs (what `provisions_named` needs)."""
     provisions = {p.slug: p for p in TreatyProvision.objects.select_related("treaty")}
     slugs_by_treaty: dict[int, set[str]] = {}
     for p in provisions.values():
         slugs_by_treaty.setdefault(p.treaty_id, set()).add(p.slug)
+    return provisions, slugs_by_treaty
+
+
+def link_reservation(
+    reservation: Reservation,
+    provisions: dict[str, TreatyProvision],
+    slugs_by_treaty: dict[int, set[str]],
+    have: set[str] | None = None,
+) -> tuple[int, int]:
+    """Set one reservation's `treaty_provisions` to those its text names, through the
+    many-to-many manager so that the history records the change. Returns (inserted, removed)."""
+    treaty = reservation.participation.treaty
+    wanted = provisions_named(reservation.text, treaty.code, slugs_by_treaty.get(treaty.pk, set()))
+    if have is None:
+        have = set(reservation.treaty_provisions.values_list("slug", flat=True))
+    if wanted == have:
+        return 0, 0
+    reservation.treaty_provisions.set([provisions[slug] for slug in sorted(wanted)])
+    return len(wanted - have), len(have - wanted)
+
+
+@transaction.atomic
+def link_reservations() -> dict[str, int]:
+    """Set every reservation's `treaty_provisions` to those its text names. Returns counts of
+    links inserted and removed, and of reservations unchanged. Only reservations whose links
+    differ are written (each change recorded in the history); a second run writes nothing."""
+    provisions, slugs_by_treaty = provision_slugs()
     through = Reservation.treaty_provisions.through
     current: dict[int, set[str]] = {}
     for reservation_id, slug in through.objects.values_list(
@@ -137,27 +162,12 @@ def link_reservations() -> dict[str, int]:
     ):
         current.setdefault(reservation_id, set()).add(slug)
     inserted = removed = unchanged = 0
-    new_links, stale = [], []
     for reservation in Reservation.objects.select_related("participation__treaty"):
-        treaty = reservation.participation.treaty
-        wanted = provisions_named(
-            reservation.text, treaty.code, slugs_by_treaty.get(treaty.pk, set())
+        added, dropped = link_reservation(
+            reservation, provisions, slugs_by_treaty, current.get(reservation.pk, set())
         )
-        have = current.get(reservation.pk, set())
-        if wanted == have:
+        if not (added or dropped):
             unchanged += 1
-            continue
-        for slug in wanted - have:
-            new_links.append(
-                through(reservation_id=reservation.pk, treatyprovision_id=provisions[slug].pk)
-            )
-        for slug in have - wanted:
-            stale.append((reservation.pk, provisions[slug].pk))
-        inserted += len(wanted - have)
-        removed += len(have - wanted)
-    through.objects.bulk_create(new_links)
-    for reservation_id, provision_id in stale:
-        through.objects.filter(
-            reservation_id=reservation_id, treatyprovision_id=provision_id
-        ).delete()
+        inserted += added
+        removed += dropped
     return {"inserted": inserted, "removed": removed, "unchanged": unchanged}

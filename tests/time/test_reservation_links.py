@@ -85,3 +85,35 @@ def test_links_on_the_real_pages_and_idempotent(untc):
     second = io.StringIO()
     call_command("link_reservations", stdout=second)
     assert "0 inserted, 0 updated, 0 removed" in second.getvalue()
+
+
+def test_the_untc_import_links_what_it_writes_and_the_history_records_it(untc):
+    # Linked at import: no separate `link_reservations` run needed.
+    assert links("SY", "opsc") == {"opsc-art-3-5", "opsc-art-3-1-a"}
+    syria = (
+        Reservation.objects.filter(
+            participation__state__iso2="SY", participation__treaty__code="opsc"
+        )
+        .exclude(treaty_provisions=None)
+        .distinct()
+        .get()
+    )
+    # An editor's slip: the text no longer names the articles, and the links were cleared.
+    syria.text = "Reservation (text pending)."
+    syria.save()
+    syria.treaty_provisions.clear()
+    assert links("SY", "opsc") == set()
+
+    # A refresh from the page puts the text back and, with it, the links.
+    page = str(settings.DATA_DIR / "untc" / "opsc.html")
+    call_command("import_untc", page, stdout=io.StringIO())
+    assert links("SY", "opsc") == {"opsc-art-3-5", "opsc-art-3-1-a"}
+    latest = syria.history.order_by("-history_date", "-history_id").first()
+    assert {p.treatyprovision.slug for p in latest.treaty_provisions.all()} == {
+        "opsc-art-3-5",
+        "opsc-art-3-1-a",
+    }
+    # Nothing left for the command to do.
+    out = io.StringIO()
+    call_command("link_reservations", stdout=out)
+    assert "0 inserted" in out.getvalue() and "0 removed" in out.getvalue()

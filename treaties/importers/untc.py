@@ -24,6 +24,7 @@ from django.db import transaction
 
 from crin_legal.importing import ImportCounts, upsert
 from crin_legal.publication import PublicationStatus
+from treaties.linking import link_reservation, provision_slugs
 from treaties.models import (
     ConsentType,
     EndNote,
@@ -850,6 +851,9 @@ def _write_page(
         absent.delete()
 
     kept: list[int] = []
+    # A new or changed text is linked to the treaty provisions it names at once, as
+    # `link_reservations` (and the bulk import) would: a refresh never leaves stale links.
+    provisions, slugs_by_treaty = provision_slugs()
     for parsed in page.reservations:
         participation = participations[parsed.participant]
         reservation, outcome = upsert(
@@ -864,6 +868,8 @@ def _write_page(
         )
         kept.append(reservation.pk)
         out.reservations.add(outcome)
+        if outcome != "unchanged":
+            link_reservation(reservation, provisions, slugs_by_treaty)
     # Declarations the page no longer gives for the participations it lists.
     stale = Reservation.objects.filter(participation__in=list(participations.values())).exclude(
         pk__in=kept
