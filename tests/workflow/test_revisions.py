@@ -527,3 +527,18 @@ def test_a_revision_removing_cited_evidence_is_refused_in_the_admin(
     assert list(Finding.objects.get(pk=finding.pk).evidence.all()) == [cited]
     assert law.provisions.count() == 2
     assert Law.objects.get(pk=revision.pk).publication_status == IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_editor_restore_of_a_published_laws_provision_goes_into_the_revisions_copy(law, editor):
+    provision = law.provisions.get(label="s. 1")
+    first = provision.history.order_by("history_date").first()
+    provision.heading = "Indecent images (2024 wording)"
+    provision.save()
+    copy = workflow.restore_version(
+        editor, LawProvision.objects.get(pk=provision.pk), first.history_id
+    )
+    provision.refresh_from_db()
+    assert provision.heading == "Indecent images (2024 wording)"  # the public text stays
+    assert copy.copy_of == provision and copy.law.revision_of == law
+    assert copy.heading == "Indecent photographs"
