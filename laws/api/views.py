@@ -4,7 +4,6 @@ from `laws`)."""
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import (
     Case,
@@ -109,9 +108,9 @@ def published_law_ids() -> list[int]:
 
 
 STATUS_SQL = """
-SELECT p.state_id, 0 AS kind, p.treaty_id AS key,
+SELECT p.state_id, 0, p.treaty_id,
        CASE WHEN p.consent_date IS NOT NULL AND p.withdrawal_date IS NULL THEN %s
-            WHEN p.signature_date IS NOT NULL THEN %s ELSE %s END AS value
+            WHEN p.signature_date IS NOT NULL THEN %s ELSE %s END
   FROM {participation} p
  WHERE p.publication_status = %s
 UNION ALL
@@ -120,12 +119,30 @@ SELECT f.state_id, 1, f.indicator_id, f.status
  WHERE f.publication_status = %s
 """
 
-PAGE_SQL = """
-SELECT page.*, st.kind, st.key, st.value
-  FROM ({page}) page
-  LEFT JOIN ({statuses}) st ON st.state_id = page."pk"
- ORDER BY page."name", page."iso2"
-"""
+
+@versioned
+def all_statuses() -> dict[int, tuple[dict, dict]]:
+    """Every state's statuses, {state pk: ({treaty pk: status}, {indicator pk: finding
+    status})}, from published participation and findings (absent: no action, not assessed):
+    one query per process and data version (a few thousand rows), then none. The stamp changes
+    with any edit, so a page never shows stale statuses. Plain SQL: compiling the equivalent ORM
+    union cost more than running it."""
+    sql = STATUS_SQL.format(
+        participation=Participation._meta.db_table, finding=Finding._meta.db_table
+    )
+    params = [
+        ParticipationStatus.PARTY.value,
+        ParticipationStatus.SIGNATORY.value,
+        ParticipationStatus.NO_ACTION.value,
+        PUBLISHED.value,
+        PUBLISHED.value,
+    ]
+    out: dict[int, tuple[dict, dict]] = {}
+    with connections[router.db_for_read(Finding)].cursor() as cursor:
+        cursor.execute(sql, params)
+        for state_id, kind, key, value in cursor.fetchall():
+            out.setdefault(state_id, ({}, {}))[kind][key] = value
+    return out
 
 
 class FetchedPage:
@@ -142,49 +159,11 @@ class FetchedPage:
         return self.rows
 
 
-def page_with_statuses(
-    states, offset: int, limit: int
-) -> tuple[list[tuple], int, dict[int, tuple[dict, dict]]]:
-    """One query for a page of countries: `states` (a values_list of State, its first column
-    the pk, ordered by name and ISO code) cut at offset/limit, the total count of the filtered
-    states, and each page state's statuses {state pk: ({treaty pk: status}, {indicator pk:
-    finding status})} from published participation and findings (absent: no action, not
-    assessed). Plain SQL around the ORM's page query: compiling the equivalent ORM count, page
-    and union cost more than running them."""
-    page = states.annotate(_total=Window(Count("pk")))[offset : offset + limit]
-    try:
-        page_sql, page_params = page.query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (`pk__in=[]`): no query at all
-        return [], 0, {}
-    sql = PAGE_SQL.format(
-        page=page_sql,
-        statuses=STATUS_SQL.format(
-            participation=Participation._meta.db_table, finding=Finding._meta.db_table
-        ),
-    )
-    params = [
-        *page_params,
-        ParticipationStatus.PARTY.value,
-        ParticipationStatus.SIGNATORY.value,
-        ParticipationStatus.NO_ACTION.value,
-        PUBLISHED.value,
-        PUBLISHED.value,
-    ]
-    rows: list[tuple] = []
-    statuses: dict[int, tuple[dict, dict]] = {}
-    total = 0
-    width = len(states.query.values_select)
-    with connections[router.db_for_read(State)].cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            pk, kind = row[0], row[width + 1]
-            if pk not in statuses:
-                statuses[pk] = ({}, {})
-                rows.append(row[:width])
-                total = row[width]
-            if kind is not None:
-                statuses[pk][kind][row[width + 2]] = row[width + 3]
-    return rows, total, statuses
+def page_with_total(states, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """One query: `states` (a values_list) cut at offset/limit, and the total count of the
+    filtered rows (a window count on each row; no row, no count)."""
+    rows = list(states.annotate(_total=Window(Count("pk")))[offset : offset + limit])
+    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
 
 @dataclass
@@ -226,9 +205,10 @@ class CountryViewSet(PublicReadOnlyViewSet):
     lean = False
 
     def list(self, request, *args, **kwargs):
-        """JSON: one query (the page's states as plain rows with the total count and their
-        statuses, `page_with_statuses`) and dicts built here, no serializer per row; the CSV
-        keeps the serializer (it flattens the same fields)."""
+        """JSON: one query (the page's states as plain rows with the total count,
+        `page_with_total`), the statuses from memory (`all_statuses`, per data version), and
+        dicts built here, no serializer per row; the CSV keeps the serializer (it flattens the
+        same fields)."""
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         self.lean = True
@@ -243,11 +223,12 @@ class CountryViewSet(PublicReadOnlyViewSet):
             "subregion__name",
             "un_status",
         )
-        # One query: the page, the total and the page's statuses (a page beyond the last one
-        # has no row to carry the total: the paginator counts, and answers the 404).
+        # One query: the page and the total (a page beyond the last one has no row to carry
+        # the total: the paginator counts, and answers the 404).
         size = self.paginator.get_page_size(request)
         number = self.paginator.get_page_number(request, None)
-        rows, total, statuses = page_with_statuses(queryset, (number - 1) * size, size)
+        rows, total = page_with_total(queryset, (number - 1) * size, size)
+        statuses = all_statuses()
         page = self.paginate_queryset(FetchedPage(rows, total) if rows or number == 1 else queryset)
         treaties, indicators = treaty_ids(), indicator_ids()
         url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
