@@ -32,6 +32,7 @@ from .history import changes_between, diff_many, previous_record
 from .publication import PublicationStatus
 from .revisions import (
     REVISION_FIELDS,
+    changes_since_started,
     children,
     discard_revision,
     may_discard,
@@ -399,7 +400,9 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
                 "original": original,
                 "original_url": _change_url(original),
                 "proposer": by,
-                "stale": original.version != obj.base_version,
+                # The published record or one of its rows changed since: publishing would fail.
+                "stale": original.version != obj.base_version
+                or bool(changes_since_started(original, obj)),
                 "discard_url": (
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_discard", args=[obj.pk])
                     if may_discard(request.user, obj)

@@ -542,3 +542,14 @@ def test_editor_restore_of_a_published_laws_provision_goes_into_the_revisions_co
     assert provision.heading == "Indecent images (2024 wording)"  # the public text stays
     assert copy.copy_of == provision and copy.law.revision_of == law
     assert copy.heading == "Indecent photographs"
+
+
+@pytest.mark.django_db
+def test_the_revision_page_warns_when_a_provision_changed_since(law, editor, reviewer_client):
+    revision, _ = start_revision(editor, law)
+    url = change_url(revision)
+    assert "The published record has changed" not in reviewer_client.get(url).text
+    provision = law.provisions.get(label="s. 2")
+    provision.heading = "Simple possession"
+    provision.save()
+    assert "The published record has changed" in reviewer_client.get(url).text
