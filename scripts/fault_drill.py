@@ -59,11 +59,12 @@ def wait_until(predicate, timeout: float, what: str) -> float:
 
 
 def get(base: str, path: str):
+    # The headers as the message object: its get() ignores case (granian sends names lower-case).
     try:
         with urllib.request.urlopen(base + path, timeout=15) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
     except (urllib.error.URLError, OSError) as error:
         return 0, {}, str(error).encode()
 
