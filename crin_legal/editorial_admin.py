@@ -449,6 +449,15 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
             return "—"
         if getattr(obj, "revision_of_id", None) is not None:
             return self.revision_changes(obj)
+        if obj.publication_status == PublicationStatus.PUBLISHED:
+            # What the page shows is what the public sees: there is nothing unpublished to
+            # review here (a change proposed by an editor is on the revision's page). Dependent
+            # rows written after the publication row (an import writes the law, then its
+            # provisions) would otherwise show as "added since".
+            return format_html(
+                "<p>{}</p>",
+                _("None: this is the published version, as the public sees it."),
+            )
         published = last_published_record(obj)
         current = (
             self.model.history.filter(id=obj.pk).order_by("-history_date", "-history_id").first()

@@ -175,6 +175,17 @@ def test_reviewer_sees_changes_since_last_publication(
     assert "<ins>Indecent pseudo-photographs</ins>" in text
 
 
+@pytest.mark.django_db
+def test_a_published_record_has_nothing_to_review(reviewer_client, reviewer):
+    """Imports write a published law, then its provisions: the published record's page must not
+    present those provisions as changes made since the publication."""
+    law = LawFactory(title="Criminal Code", publication_status=PUBLISHED)
+    LawProvisionFactory(law=law, heading="Child sexual abuse material")
+    page = reviewer_client.get(f"/admin/laws/law/{law.pk}/change/")
+    assert "None: this is the published version, as the public sees it." in page.text
+    assert "<ins>Child sexual abuse material</ins>" not in page.text
+
+
 def change_form_data(response) -> dict:
     return form_data(response)
 
