@@ -2,25 +2,17 @@
 list offers only that state's provisions (laws/static/laws/admin/finding_evidence.js)."""
 
 import os
-import shutil
 
 import pytest
 
 from tests.admin.conftest import PASSWORD, saved_user
+from tests.browsing import BROWSER_TEST
 from tests.conftest import totp_code
 from tests.factories import FindingFactory, LawFactory, LawProvisionFactory, StateFactory
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs Chromium and must run this; a developer's machine without it skips it.
-    pytest.mark.skipif(
-        CHROMIUM is None and not (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")),
-        reason="needs a Chromium executable",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

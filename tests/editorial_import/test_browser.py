@@ -4,7 +4,6 @@ second factor, download a template, upload, read the preview, apply, read the re
 import importlib
 import io
 import os
-import shutil
 
 import openpyxl
 import pytest
@@ -15,23 +14,16 @@ from crin_legal.publication import PublicationStatus
 from laws.bulk_import import RESERVATION_COLUMNS
 from laws.models import ImportBatch, ImportBatchStatus, Law
 from tests.admin.conftest import PASSWORD, saved_user
+from tests.browsing import BROWSER_TEST
 from tests.conftest import totp_code
 from treaties.models import Participation
 
 from .conftest import UNTC_DIR
 from .test_untc_refresh import edited_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs Chromium and must run these; a developer's machine without it skips them.
-    pytest.mark.skipif(
-        CHROMIUM is None and not (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")),
-        reason="needs a Chromium executable",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -2,20 +2,14 @@
 operations are drawn and the browser reports no CSP violation."""
 
 import os
-import shutil
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browsing import BROWSER_TEST
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")),
-        reason="needs a Chromium executable",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ reviewer, reading the difference, publishes it; then the public sees the new tex
 address and the change feed says "updated"."""
 
 import json
-import os
-import shutil
 import types
 import urllib.request
 
@@ -17,20 +15,13 @@ from django.utils import timezone
 from crin_legal.publication import PublicationStatus
 from laws.models import Law
 from tests.admin.conftest import PASSWORD, saved_user
+from tests.browsing import BROWSER_TEST
 from tests.conftest import totp_code
 from tests.factories import LawFactory, LawProvisionFactory, StateFactory
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs Chromium and must run these; a developer's machine without it skips them.
-    pytest.mark.skipif(
-        CHROMIUM is None and not (os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER")),
-        reason="needs a Chromium executable",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 def workflow_groups() -> None:
