@@ -1,8 +1,6 @@
 """The evidence autocomplete in a real browser: the page forwards the finding's state, so the
 list offers only that state's provisions (laws/static/laws/admin/finding_evidence.js)."""
 
-import os
-
 import pytest
 
 from tests.admin.conftest import PASSWORD, saved_user
@@ -15,15 +13,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = BROWSER_TEST
 
 
-@pytest.fixture
-def allow_sync_db_under_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the live server's database
-    # work happens in its own thread, and this test touches the database only before it.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 def test_evidence_autocomplete_lists_only_the_findings_state(
-    browser, live_server, transactional_db, allow_sync_db_under_playwright
+    browser, live_server, transactional_db
 ):
     admin_user = saved_user(username="admin", is_staff=True, is_superuser=True)
     ruritania = StateFactory(name="Ruritania")

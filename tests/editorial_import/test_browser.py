@@ -3,7 +3,6 @@ second factor, download a template, upload, read the preview, apply, read the re
 
 import importlib
 import io
-import os
 
 import openpyxl
 import pytest
@@ -24,13 +23,6 @@ from .test_untc_refresh import edited_page
 sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = BROWSER_TEST
-
-
-@pytest.fixture
-def allow_sync_db_under_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the live server's database work
-    # happens in its own thread, and these tests read the database only between page actions.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def editors_group() -> Group:
@@ -54,7 +46,7 @@ def editors_group() -> Group:
 
 
 @pytest.fixture
-def editor(transactional_db, allow_sync_db_under_playwright):
+def editor(transactional_db):
     call_command("load_states", stdout=io.StringIO())
     call_command("load_treaties", stdout=io.StringIO())
     user = saved_user(username="editor", is_staff=True)

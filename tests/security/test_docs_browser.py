@@ -1,8 +1,6 @@
 """The API docs page (Swagger UI) works in Chromium under its Content-Security-Policy: the
 operations are drawn and the browser reports no CSP violation."""
 
-import os
-
 import pytest
 
 from tests.browsing import BROWSER_TEST
@@ -12,14 +10,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = BROWSER_TEST
 
 
-@pytest.fixture
-def allow_sync_db_under_playwright(monkeypatch):
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def test_swagger_ui_runs_under_the_csp(
-    browser, live_server, transactional_db, allow_sync_db_under_playwright
-):
+def test_swagger_ui_runs_under_the_csp(browser, live_server, transactional_db):
     messages = []
     context = browser.new_context()
     try:
