@@ -5,6 +5,7 @@ REDIS_URL, when set, backs the cache.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -128,9 +129,21 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests: a file, not Django's default in-memory database. An in-memory database is one
+    # connection shared by the test thread and the live server's threads, and two threads using
+    # one SQLite connection at once fail at random ("bad parameter or other API misuse"); a file
+    # gives each thread its own connection and SQLite's own locking. One file per test run.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_DB")
+        or os.path.join(tempfile.gettempdir(), f"crin-test-{os.getpid()}.sqlite3")
+    }
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # A slow query is cut (DB_STATEMENT_TIMEOUT_MS, 0 = none) and becomes a 503 with Retry-After
     # (crin_legal.health); an unreachable server fails fast instead of holding a worker.

@@ -1,7 +1,6 @@
 """Conflict-safe editing (two editors, two sessions, one record) and history with restore."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from crin_legal import workflow
@@ -181,10 +180,6 @@ def test_change_reason_block_labels_rows(db):
     assert law.history.get().history_change_reason == "bulk fix"
 
 
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="SQLite's in-memory test database is not shared between threads",
-)
 # No serialized_rollback: pytest-django runs transactional tests after all the others, and an
 # earlier one's flush re-creates the content types, which a serialized reload then duplicated.
 @pytest.mark.django_db(transaction=True)
