@@ -9,6 +9,7 @@ unknown or revoked: 401. If the counter is unreachable (Redis down), requests ar
 the site keeps serving.
 """
 
+import functools
 import ipaddress
 import logging
 import math
@@ -17,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.http import JsonResponse
 from django.utils import timezone
 
@@ -48,6 +50,7 @@ def presented_key(request) -> str | None:
     return key if 0 < len(key) <= 200 and key.isprintable() else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_ip(text: str) -> str | None:
     try:
         return str(ipaddress.ip_address(text.strip()))
@@ -72,29 +75,70 @@ def client_ip(request) -> str | None:
 
 def _redis_count(cache, key: str, window: int, prefetch: list[str], found: dict) -> int:
     """INCR and EXPIRE in one pipelined round trip, with the public cache's stamp and stored
-    response (`prefetch`, keys of the default cache) read in the same trip into `found`."""
+    response (`prefetch`, keys of the default cache) read in the same trip into `found`.
+
+    The commands are written on a pooled connection directly rather than through redis-py's
+    Pipeline object, whose bookkeeping cost more than the round trip itself on every API
+    request; any error discards the connection (a half-read reply is never reused)."""
     redis_key = cache.make_key(key)
-    pipe = cache.client.get_client(write=True).pipeline(transaction=False)
-    pipe.incr(redis_key)
-    pipe.expire(redis_key, window + 5, nx=True)
+    commands = [("INCR", redis_key), ("EXPIRE", redis_key, window + 5, "NX")]
+    default = caches["default"]
     if prefetch and _same_server():
-        default = caches["default"]
-        pipe.mget([default.make_key(k) for k in prefetch])
-    results = pipe.execute()
+        commands.append(("MGET", *[default.make_key(k) for k in prefetch]))
+    pool = cache.client.get_client(write=True).connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        results = [connection.read_response() for _ in commands]
+    except BaseException:
+        connection.disconnect()
+        raise
+    finally:
+        pool.release(connection)
     if len(results) == 3:
-        default = caches["default"]
         for name, value in zip(prefetch, results[2], strict=True):
             if value is not None:
-                found[name] = default.client.decode(value)
+                found[name] = _decode(default, name, value)
     return int(results[0])
+
+
+_last_stamp: tuple[bytes, object] = (b"", None)
+
+
+def _decode(default, name: str, value: bytes):
+    """A value of the default cache as django-redis decodes it; the data-version stamp, the
+    same bytes on almost every request, is decoded once per change."""
+    global _last_stamp
+    if name == public_cache.VERSION_KEY:
+        raw, decoded = _last_stamp
+        if raw == value:
+            return decoded
+        decoded = default.client.decode(value)
+        _last_stamp = (value, decoded)
+        return decoded
+    return default.client.decode(value)
+
+
+_same: bool | None = None
 
 
 def _same_server() -> bool:
     """The counter and the public cache live in the same Redis (settings: both REDIS_URL)."""
-    caches_config = settings.CACHES
-    return caches_config[settings.API_RATE_CACHE].get("LOCATION") == caches_config["default"].get(
-        "LOCATION"
-    )
+    global _same
+    if _same is None:
+        caches_config = settings.CACHES
+        _same = caches_config[settings.API_RATE_CACHE].get("LOCATION") == caches_config[
+            "default"
+        ].get("LOCATION")
+    return _same
+
+
+def _settings_changed(**kwargs) -> None:
+    global _same
+    _same = None
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="crin-ratelimit-settings")
 
 
 def _is_redis(cache) -> bool:

@@ -275,7 +275,8 @@ def _not_modified(request, etag: str, version: Version) -> bool:
     if if_none_match:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or etag.removeprefix("W/") in tags
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    since_header = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    since = parse_http_date_safe(since_header) if since_header else None
     return since is not None and int(version.changed_at) <= since
 
 

@@ -15,6 +15,11 @@ Django would refuse, a plain-http request that production redirects, a non-ASCII
 When the counter was already incremented here, Django is handed the count and what the round
 trip fetched (`PASSED`), so a request is counted once and Redis is not asked twice.
 
+Each worker keeps the responses it has answered (`_Local`, bounded) with the headers it sent
+for them, so that a hit costs the counter and the stamp only: the 30 kB body is read from Redis
+once per worker and data version, not on every request. The stamp read in the same round trip
+decides, as for Django: a kept response is served only while its token is the current one.
+
 The fast path only runs with the stack it replicates: the production settings' MIDDLEWARE, the
 public cache shared in Redis, the counter in the same Redis, DEBUG off. Otherwise every request
 goes to Django. tests/performance/test_fastpath.py checks the replication byte for byte against
@@ -26,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -192,6 +198,52 @@ def config() -> _Config:
 def _reset(**kwargs) -> None:
     global _config
     _config = None
+    local.clear()
+
+
+class _Local:
+    """Stored responses this worker has served, by cache key, with the finished headers of its
+    GET answers (per language and scheme). Bounded by entries and bytes; the oldest goes first.
+    An entry is only ever served when its token is the current stamp's."""
+
+    MAX_ENTRIES = 512
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self):
+        self.entries: dict[str, tuple] = {}
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, stored: tuple) -> tuple:
+        """Keep `stored` ((token, status, headers, body)); returns the entry kept:
+        (token, status, headers, body, finished GET headers by (language, secure))."""
+        entry = (*stored, {})
+        body = stored[3]
+        if len(body) > self.MAX_BYTES // 8:
+            return entry
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= len(previous[3])
+            while self.entries and (
+                len(self.entries) >= self.MAX_ENTRIES or self.size + len(body) > self.MAX_BYTES
+            ):
+                oldest = self.entries.pop(next(iter(self.entries)))
+                self.size -= len(oldest[3])
+            self.entries[key] = entry
+            self.size += len(body)
+        return entry
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local = _Local()
 
 
 setting_changed.connect(_reset, dispatch_uid="crin-fastpath-settings")
@@ -323,44 +375,64 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
     client = f"ip:{ratelimit.client_ip(request) or 'unknown'}"
     found: dict = {}
     version_key, response_key = public_cache.VERSION_KEY, public_cache.RESPONSE_PREFIX + key
-    used, seconds_left = ratelimit.count(client, conf.window, [version_key, response_key], found)
+    kept = local.get(response_key)
+    # With a kept copy, only the stamp is read: the copy is served if it is still current.
+    prefetch = [version_key] if kept is not None else [version_key, response_key]
+    used, seconds_left = ratelimit.count(client, conf.window, prefetch, found)
     if used is None:  # Redis unreachable: Django counts (or not) and reads the database
         return None
     if used > conf.limit:
         body, items = _too_many(conf, seconds_left)
-        headers = _Headers(items)
-        status, used_header = 429, None
-    else:
-        version = found.get(version_key)
+        items = _finish(conf, _Headers(items), body, language=language, secure=secure, used=None)
+        return REASONS[429], items, body
+    version = found.get(version_key)
+    if not isinstance(version, public_cache.Version):
+        environ[PASSED] = Passed(client, used, seconds_left, key, found)
+        return None
+    etag = public_cache._etag(version, key)
+    if public_cache._not_modified(request, etag, version):
+        headers = _Headers(
+            [
+                ("ETag", etag),
+                ("Last-Modified", version.last_modified),
+                ("Cache-Control", "public, no-cache"),
+            ]
+        )
+        items = _finish(conf, headers, b"", language=language, secure=secure, used=used)
+        return REASONS[304], items, b""
+    if kept is None or kept[0] != version.token:
+        if kept is not None:  # outdated here: the current copy, if stored, is read once
+            found[response_key] = _read(response_key)
         stored = found.get(response_key)
-        if not isinstance(version, public_cache.Version):
+        if stored is None or stored[0] != version.token or stored[1] not in REASONS:
             environ[PASSED] = Passed(client, used, seconds_left, key, found)
             return None
-        etag = public_cache._etag(version, key)
-        if public_cache._not_modified(request, etag, version):
-            status, body = 304, b""
-            headers = _Headers(
-                [
-                    ("ETag", etag),
-                    ("Last-Modified", version.last_modified),
-                    ("Cache-Control", "public, no-cache"),
-                ]
-            )
-        elif stored is not None and stored[0] == version.token:
-            _token, status, items, body = stored
-            if status not in REASONS:
-                environ[PASSED] = Passed(client, used, seconds_left, key, found)
-                return None
-            if method == "HEAD":
-                body = b""
-            headers = _Headers(items)
-            headers.set("X-Cache", "HIT")
-        else:
-            environ[PASSED] = Passed(client, used, seconds_left, key, found)
-            return None
-        used_header = used
-    items = _finish(conf, headers, body, language=language, secure=secure, used=used_header)
+        kept = local.put(response_key, stored)
+    _token, status, stored_items, body, finished = kept
+    if method == "HEAD":
+        headers = _Headers(stored_items)
+        headers.set("X-Cache", "HIT")
+        items = _finish(conf, headers, b"", language=language, secure=secure, used=used)
+        return REASONS[status], items, b""
+    remaining = ("X-RateLimit-Remaining", str(max(0, conf.limit - used)))
+    template = finished.get((language, secure))
+    if template is None:
+        headers = _Headers(stored_items)
+        headers.set("X-Cache", "HIT")
+        items = _finish(conf, headers, body, language=language, secure=secure, used=used)
+        names = [name for name, _value in items]
+        template = finished[(language, secure)] = (items, names.index("X-RateLimit-Remaining"))
+    items, at = template
+    items = items.copy()
+    items[at] = remaining
     return REASONS[status], items, body
+
+
+def _read(response_key: str):
+    """The stored response under `response_key`, or None (also if Redis fails)."""
+    from django.core.cache import cache
+
+    return cache.get(response_key)
 
 
 class FastPath:
