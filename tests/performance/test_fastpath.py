@@ -300,3 +300,43 @@ def test_without_the_shared_cache_everything_goes_to_django(data):
     for _ in range(2):
         assert call(fast, environ("/api/v1/countries/", "region=europe"))[0] == "200 OK"
     assert recorder.calls == 2
+
+
+def test_a_worker_serves_another_workers_fresh_copy_after_a_publication(
+    data, stack, django_capture_on_commit_callbacks
+):
+    """A worker keeps the responses it served; after a publication, the copy another worker
+    stored for the new data is what it serves next (one read), never its own outdated one."""
+    fast, recorder = stack
+    url = ("/api/v1/countries/", "region=europe")
+    call(fast, environ(*url))
+    kept = call(fast, environ(*url))
+    assert dict(kept[1])["X-Cache"] == "HIT" and b'"opsc":"party"' in kept[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        participation = data["gb"].participations.get()
+        participation.publication_status = PublicationStatus.DRAFT
+        participation.save()
+    other_worker = call(recorder.django, environ(*url))  # renders and stores the new data
+    assert dict(other_worker[1])["X-Cache"] == "MISS"
+    calls = recorder.calls
+    after = call(fast, environ(*url))
+    assert recorder.calls == calls
+    assert dict(after[1])["X-Cache"] == "HIT"
+    assert b'"opsc":"no_action"' in after[2] and after[2] == other_worker[2]
+    assert dict(after[1])["ETag"] == dict(other_worker[1])["ETag"]
+
+
+def test_the_kept_responses_are_bounded(monkeypatch):
+    from crin_legal.fastpath import _Local
+
+    kept = _Local()
+    monkeypatch.setattr(_Local, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(_Local, "MAX_BYTES", 80)
+    for n in range(6):
+        kept.put(f"k{n}", ("token", 200, [], b"x" * 9))
+    assert list(kept.entries) == ["k3", "k4", "k5"]
+    kept.put("big", ("token", 200, [], b"x" * 11))  # over an eighth of the budget: not kept
+    assert kept.get("big") is None
+    for n in range(6, 14):
+        kept.put(f"k{n}", ("token", 200, [], b"x" * 10))
+    assert kept.size <= 80 and kept.size == sum(len(e[3]) for e in kept.entries.values())
