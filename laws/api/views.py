@@ -4,6 +4,7 @@ from `laws`)."""
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import (
     Case,
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce
 from rest_framework.reverse import reverse
 
 from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
-from crin_legal.cache import versioned
+from crin_legal.cache import current_version, versioned
 from crin_legal.publication import PublicationStatus
 from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
 from laws.timeline import holding, with_period
@@ -121,6 +122,25 @@ SELECT f.state_id, 1, f.indicator_id, f.status
 
 
 @versioned
+def status_maps() -> tuple[dict[int, tuple[dict, dict]], tuple[dict, dict]]:
+    """Every state's statuses as the countries list shows them, ({state pk: ({treaty code:
+    status}, {indicator slug: finding status})}, the pair for a state with neither), every
+    treaty and indicator in order, absent ones no action and not assessed. Per process and data
+    version; the dicts are shared by every response until the next edit (read-only)."""
+    treaties, indicators = treaty_ids(), indicator_ids()
+    no_action, not_assessed = ParticipationStatus.NO_ACTION.value, NOT_ASSESSED
+
+    def maps(treaty_status: dict, finding_status: dict) -> tuple[dict, dict]:
+        return (
+            {code: treaty_status.get(t, no_action) for t, code in treaties},
+            {slug: finding_status.get(i, not_assessed) for i, slug in indicators},
+        )
+
+    by_state = {pk: maps(*pair) for pk, pair in all_statuses().items()}
+    return by_state, maps({}, {})
+
+
+@versioned
 def all_statuses() -> dict[int, tuple[dict, dict]]:
     """Every state's statuses, {state pk: ({treaty pk: status}, {indicator pk: finding
     status})}, from published participation and findings (absent: no action, not assessed):
@@ -159,11 +179,52 @@ class FetchedPage:
         return self.rows
 
 
-def page_with_total(states, offset: int, limit: int) -> tuple[list[tuple], int]:
-    """One query: `states` (a values_list) cut at offset/limit, and the total count of the
-    filtered rows (a window count on each row; no row, no count)."""
-    rows = list(states.annotate(_total=Window(Count("pk")))[offset : offset + limit])
+def page_query(states, offset: int, limit: int):
+    """`states` (a values_list) cut at offset/limit, each row ending with the total count of the
+    filtered rows (a window count: one query for the page and the count; no row, no count)."""
+    return states.annotate(_total=Window(Count("pk")))[offset : offset + limit]
+
+
+def split_total(rows: list[tuple]) -> tuple[list[tuple], int]:
     return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
+
+
+class CompiledQueries:
+    """SQL compiled once per process, data version and query string: a list whose filters
+    (validation, vocabulary lookups, the ORM's query building and compilation) cost more Python
+    than the query costs PostgreSQL. Only a query string that built without error is kept, and
+    only for the data version it was built under (a code or region that is gone afterwards
+    fails again); the rows are always read from the database. Bounded; oldest out first."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self):
+        self.entries: dict[tuple, tuple[str, str, tuple]] = {}
+
+    def get(self, key: tuple) -> tuple[str, tuple] | None:
+        version = current_version()
+        hit = self.entries.get(key)
+        if version is None or hit is None or hit[0] != version.token:
+            return None
+        return hit[1], hit[2]
+
+    def put(self, key: tuple, queryset) -> None:
+        version = current_version()
+        if version is None:
+            return
+        try:
+            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing: no SQL to keep
+            return
+        while len(self.entries) >= self.MAX_ENTRIES:
+            self.entries.pop(next(iter(self.entries)), None)
+        self.entries[key] = (version.token, sql, tuple(params))
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+country_pages = CompiledQueries()
 
 
 @dataclass
@@ -206,13 +267,57 @@ class CountryViewSet(PublicReadOnlyViewSet):
 
     def list(self, request, *args, **kwargs):
         """JSON: one query (the page's states as plain rows with the total count,
-        `page_with_total`), the statuses from memory (`all_statuses`, per data version), and
+        `page_query`), the statuses from memory (`status_maps`, per data version), and
         dicts built here, no serializer per row; the CSV keeps the serializer (it flattens the
         same fields)."""
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         self.lean = True
-        queryset = self.filter_queryset(self.get_queryset()).values_list(
+        size = self.paginator.get_page_size(request)
+        number = self.paginator.get_page_number(request, None)
+        offset = (number - 1) * size
+        # One query: the page and the total (a page beyond the last one has no row to carry
+        # the total: the paginator counts, and answers the 404). Its SQL is compiled once per
+        # query string and data version (`country_pages`).
+        alias = router.db_for_read(State)
+        key = (request.META.get("QUERY_STRING", ""), alias, offset, size)
+        compiled = country_pages.get(key)
+        queryset = None
+        if compiled is None:
+            queryset = self.country_rows()
+            page_rows = page_query(queryset, offset, size)
+            rows, total = split_total(list(page_rows))
+            country_pages.put(key, page_rows)
+        else:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(*compiled)
+                rows, total = split_total(cursor.fetchall())
+        if not rows and number != 1 and queryset is None:
+            queryset = self.country_rows()
+        statuses, neither = status_maps()
+        page = self.paginate_queryset(FetchedPage(rows, total) if rows or number == 1 else queryset)
+        url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
+        head, tail = url.rsplit("ZZ", 1)
+        results = []
+        for pk, iso2, iso3, name, r_slug, r_name, s_slug, s_name, un_status in page:
+            treaty_status, finding_status = statuses.get(pk, neither)
+            results.append(
+                {
+                    "iso2": iso2,
+                    "iso3": iso3,
+                    "name": name,
+                    "region": {"slug": r_slug, "name": r_name},
+                    "subregion": None if s_slug is None else {"slug": s_slug, "name": s_name},
+                    "un_status": un_status,
+                    "url": f"{head}{iso2}{tail}",
+                    "treaty_status": treaty_status,
+                    "finding_status": finding_status,
+                }
+            )
+        return self.get_paginated_response(results)
+
+    def country_rows(self):
+        return self.filter_queryset(self.get_queryset()).values_list(
             "pk",
             "iso2",
             "iso3",
@@ -223,38 +328,6 @@ class CountryViewSet(PublicReadOnlyViewSet):
             "subregion__name",
             "un_status",
         )
-        # One query: the page and the total (a page beyond the last one has no row to carry
-        # the total: the paginator counts, and answers the 404).
-        size = self.paginator.get_page_size(request)
-        number = self.paginator.get_page_number(request, None)
-        rows, total = page_with_total(queryset, (number - 1) * size, size)
-        statuses = all_statuses()
-        page = self.paginate_queryset(FetchedPage(rows, total) if rows or number == 1 else queryset)
-        treaties, indicators = treaty_ids(), indicator_ids()
-        url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
-        head, tail = url.rsplit("ZZ", 1)
-        no_action, not_assessed = ParticipationStatus.NO_ACTION.value, NOT_ASSESSED
-        results = []
-        for pk, iso2, iso3, name, r_slug, r_name, s_slug, s_name, un_status in page:
-            treaty_status, finding_status = statuses.get(pk, ({}, {}))
-            results.append(
-                {
-                    "iso2": iso2,
-                    "iso3": iso3,
-                    "name": name,
-                    "region": {"slug": r_slug, "name": r_name},
-                    "subregion": None if s_slug is None else {"slug": s_slug, "name": s_name},
-                    "un_status": un_status,
-                    "url": f"{head}{iso2}{tail}",
-                    "treaty_status": {
-                        code: treaty_status.get(t, no_action) for t, code in treaties
-                    },
-                    "finding_status": {
-                        slug: finding_status.get(i, not_assessed) for i, slug in indicators
-                    },
-                }
-            )
-        return self.get_paginated_response(results)
 
     def get_object(self):
         state = self.get_object_or_404(self.get_queryset(), iso2=self.kwargs["iso2"].upper())
