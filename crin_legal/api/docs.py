@@ -10,7 +10,8 @@ the public response cache, which stores headers but not response attributes.
 from django.conf import settings
 from django.utils.csp import CSP, build_policy
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework.renderers import JSONRenderer
+
+from crin_legal.api.json import JSONRenderer
 
 DOCS_CSP = {
     **settings.SECURE_CSP,

@@ -5,9 +5,9 @@ Names under /api/v1/ are a contract with partner sites: add, never rename or rem
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import SimpleRouter
 
+from crin_legal.api.json import JSONRenderer
 from laws.api.changes import ChangeViewSet
 from laws.api.search import ProvisionViewSet
 from laws.api.stats import GapsView, TimelineView

@@ -5,10 +5,11 @@ from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
+
+from crin_legal.api.json import JSONRenderer
 
 from .filters import PAGINATION_PARAMETERS, StrictFilterBackend, check_query_parameters
 from .pagination import StrictPageNumberPagination
