@@ -104,6 +104,35 @@ def with_period(findings: QuerySet) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class Cited:
+    """What the period rules read of one cited provision (of a published law)."""
+
+    in_force_from: datetime.date | None
+    in_force_to: datetime.date | None
+    law_date_in_force: datetime.date | None
+    law_date_repealed: datetime.date | None
+    law_status: str
+
+
+def period(
+    effective_from: datetime.date | None, effective_to: datetime.date | None, cited: list[Cited]
+) -> tuple[datetime.date | None, datetime.date | None, bool]:
+    """(period_from, period_to, dated) by the rules above, in Python: `with_period`'s answer for
+    a finding whose cited provisions are already at hand (the country detail reads them with the
+    evidence). tests/time/test_findings_in_time.py holds the two to the same answers."""
+    starts = [
+        c.in_force_from or (c.law_date_in_force if c.law_status != LawStatus.AMENDED else None)
+        for c in cited
+    ]
+    ends = [c.in_force_to or c.law_date_repealed for c in cited]
+    derived_from = min(starts) if cited and None not in starts else None
+    derived_to = max(ends) if cited and None not in ends else None
+    period_from = effective_from or derived_from
+    period_to = effective_to or derived_to
+    return period_from, period_to, period_from is not None
+
+
 def holding(findings: QuerySet, as_of: datetime.date | None) -> QuerySet:
     """The findings that hold at `as_of` (dated, and their period covers it); all of them when
     `as_of` is None (the answer today)."""

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date
 from crin_legal.cache import versioned
 from crin_legal.publication import PublicationStatus
 from laws.models import Indicator, Law, LawProvision
+from laws.timeline import Cited, period
 from treaties.models import Reservation
 
 
@@ -106,16 +107,25 @@ def with_evidence(findings):
             law_title="law__title",
             law_citation="law__citation",
             law_source_url="law__source_url",
+            # What the effective period is derived from (laws.timeline.period).
+            in_force_from="in_force_from",
+            in_force_to="in_force_to",
+            law_date_in_force="law__date_in_force",
+            law_date_repealed="law__date_repealed",
+            law_status="law__status",
         )
     )
 
 
 def attach_evidence(findings) -> None:
+    """Each finding's `published_evidence` from its JSON, and its effective period (`period_from`,
+    `period_to`, `dated`) derived from the same rows, as `laws.timeline.with_period` derives it
+    in SQL."""
     for finding in findings:
         rows = sorted(
             _loads(finding.evidence_json), key=lambda r: (r["law_title"], r["order"], r["id"])
         )
-        evidence = []
+        evidence, cited = [], []
         for row in rows:
             law = Law(
                 pk=row["law_id"],
@@ -131,7 +141,23 @@ def attach_evidence(findings) -> None:
                 order=row["order"],
             )
             evidence.append(provision)
+            cited.append(
+                Cited(
+                    in_force_from=_date(row["in_force_from"]),
+                    in_force_to=_date(row["in_force_to"]),
+                    law_date_in_force=_date(row["law_date_in_force"]),
+                    law_date_repealed=_date(row["law_date_repealed"]),
+                    law_status=row["law_status"],
+                )
+            )
         finding.published_evidence = evidence
+        finding.period_from, finding.period_to, finding.dated = period(
+            finding.effective_from, finding.effective_to, cited
+        )
+
+
+def _date(value):
+    return parse_date(value) if value else None
 
 
 @versioned

@@ -351,9 +351,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
             participation.objections_made = objections.get(participation.treaty_id, [])
         findings = {
             finding.indicator_id: finding
-            for finding in with_evidence(with_period(Finding.objects.published())).filter(
-                state=state
-            )
+            for finding in with_evidence(Finding.objects.published()).filter(state=state)
         }
         attach_evidence(findings.values())
         state.published_participations = participations

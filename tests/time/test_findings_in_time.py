@@ -224,3 +224,59 @@ def test_participation_status_as_of(api, gaps):
     assert sorted(r["country"]["iso2"] for r in body["results"]) == ["AA", "EE", "FF"]
     body = api.get("/api/v1/participations/?treaty=opsc&as_of=2001-01-01").json()
     assert body["count"] == 0
+
+
+def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
+    """The country detail derives each finding's period in Python from its evidence rows
+    (laws.timeline.period); `with_period` derives it in SQL for the lists and `as_of`. Both must
+    give the same answer, here on every rule at once."""
+    from crin_legal.publication import PublicationStatus
+    from laws.models import Finding
+
+    ee = StateFactory(iso2="EE")
+    several = [
+        # the earliest start, the latest end, when every cited provision has both
+        LawProvisionFactory(law__state=ee, in_force_from=D(2008, 3, 1), in_force_to=D(2020, 1, 1)),
+        LawProvisionFactory(
+            law=LawFactory(state=ee, date_in_force=D(2006, 1, 1), date_repealed=D(2022, 6, 30))
+        ),
+        # an amended law's provision with its own date counts; a draft law's never does
+        LawProvisionFactory(
+            law=LawFactory(state=ee, status=LawStatus.AMENDED),
+            in_force_from=D(2011, 1, 1),
+            in_force_to=D(2015, 1, 1),
+        ),
+        LawProvisionFactory(
+            law=LawFactory(state=ee, publication_status=PublicationStatus.DRAFT),
+            in_force_from=D(1990, 1, 1),
+        ),
+    ]
+    FindingFactory(state=ee, indicator=timeline, evidence=several)
+    ff = StateFactory(iso2="FF")
+    mixed = [  # one end unknown: the end stays open; an editor's end wins over none
+        LawProvisionFactory(law__state=ff, in_force_from=D(2001, 1, 1), in_force_to=D(2009, 1, 1)),
+        LawProvisionFactory(law__state=ff, in_force_from=D(2003, 1, 1)),
+    ]
+    FindingFactory(state=ff, indicator=timeline, evidence=mixed)
+    gg = StateFactory(iso2="GG")
+    FindingFactory(
+        state=gg,
+        indicator=timeline,
+        effective_to=D(2018, 1, 1),
+        evidence=[LawProvisionFactory(law__state=gg, in_force_from=D(2002, 2, 2))],
+    )
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    sql = {
+        f.state.iso2: (iso(f.period_from), iso(f.period_to), f.dated)
+        for f in with_period(Finding.objects.select_related("state"))
+    }
+    assert sql["EE"] == ("2006-01-01", "2022-06-30", True)
+    assert sql["FF"] == ("2001-01-01", None, True)
+    assert sql["GG"] == ("2002-02-02", "2018-01-01", True)
+    for iso2, expected in sql.items():
+        detail = api.get(f"/api/v1/countries/{iso2}/").json()
+        (finding,) = [f for f in detail["findings"] if f["indicator"] == "simple_possession"]
+        assert (finding["period_from"], finding["period_to"], finding["dated"]) == expected, iso2

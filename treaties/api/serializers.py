@@ -128,7 +128,12 @@ class CountryParticipationSerializer(_ParticipationFields):
     @extend_schema_field(ObjectionSerializer(many=True))
     def get_objections(self, obj: Participation):
         made = getattr(obj, "objections_made", [])
-        return ObjectionSerializer(made, many=True, context=self.context).data
+        # One list serializer for every participation of the response: building a
+        # ModelSerializer's fields is most of its cost.
+        objections = getattr(self, "_objections", None)
+        if objections is None:
+            objections = self._objections = ObjectionSerializer(many=True, context=self.context)
+        return objections.to_representation(made)
 
 
 class TreatyListSerializer(serializers.ModelSerializer):
