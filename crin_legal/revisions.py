@@ -404,6 +404,7 @@ def _merge(user, revision, original, reason):
                 )
         for row in removed:
             _record(row, user, reason).delete()
+        _make_room(child_model, fk, current, copies)
         for copy in copies:
             target = current.get(copy.copy_of_id) if copy.copy_of_id else None
             if target is None:
@@ -415,3 +416,50 @@ def _merge(user, revision, original, reason):
                 wanted = _m2m_ids(copy, field)
                 if _m2m_ids(target, field) != wanted:
                     getattr(target, field.name).set(wanted)
+
+
+def _make_room(child_model, fk: str, current: dict, copies: list) -> None:
+    """Before the rows are written one at a time: the rows whose value under a per-parent unique
+    constraint changes (a provision's label, a declaration's order number) are first moved to a
+    value nobody holds, so that a revision that swaps or rotates them (s. 1 <-> s. 2) can be
+    written row by row. The interim values are written with `update()`, in the publishing
+    transaction: no history row, never committed; each row's history then reads from its
+    published value to its new one."""
+    for constraint in child_model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition:
+            continue
+        others = [name for name in constraint.fields if name != fk]
+        if fk not in constraint.fields or len(others) != 1:
+            continue
+        name = others[0]
+        field = child_model._meta.get_field(name)
+        moving = [
+            current[copy.copy_of_id]
+            for copy in copies
+            if copy.copy_of_id in current
+            and getattr(current[copy.copy_of_id], name) != getattr(copy, name)
+        ]
+        if not moving:
+            continue
+        taken = {getattr(row, name) for row in current.values()}
+        taken |= {getattr(copy, name) for copy in copies}
+        for row, interim in zip(moving, _interim_values(field, taken), strict=False):
+            child_model._base_manager.filter(pk=row.pk).update(**{name: interim})
+
+
+def _interim_values(field, taken: set):
+    """Values of `field` that no row holds or will hold (for _make_room); stops where the
+    field's range ends (the write then fails on the constraint, with its message)."""
+    if isinstance(field, models.IntegerField):
+        value = max([v for v in taken if isinstance(v, int)] + [0]) + 1
+        ceiling = 32767 if isinstance(field, models.SmallIntegerField) else 2**31 - 1
+        while value <= ceiling:
+            yield value
+            value += 1
+        return
+    n = 0
+    while True:
+        n += 1
+        value = f"(moving {n})"[: field.max_length or None]
+        if value not in taken:
+            yield value

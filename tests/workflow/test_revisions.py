@@ -553,3 +553,61 @@ def test_the_revision_page_warns_when_a_provision_changed_since(law, editor, rev
     provision.heading = "Simple possession"
     provision.save()
     assert "The published record has changed" in reviewer_client.get(url).text
+
+
+def relabel(rows: dict, **labels) -> None:
+    """Give the revision's copies new labels one save at a time, as an editor must (the form
+    refuses a label another row of the law still holds): through a free label first."""
+    for row in rows.values():
+        row.label = f"tmp {row.pk}"
+        row.save()
+    for row, label in zip(rows.values(), labels.values(), strict=True):
+        row.label = label
+        row.save()
+
+
+@pytest.mark.django_db
+def test_a_revision_that_swaps_two_provisions_labels_is_published(law, editor, reviewer):
+    """s. 1 and s. 2 were entered the wrong way round: the revision swaps them. Publishing
+    writes the rows one at a time under the unique (law, label) rule, and the findings keep
+    citing the same provisions, now under their corrected labels."""
+    first, second = law.provisions.get(label="s. 1"), law.provisions.get(label="s. 2")
+    finding = FindingFactory(state=law.state, evidence=[first])
+    revision, _ = start_revision(editor, law)
+    copies = {c.copy_of_id: c for c in revision.provisions.all()}
+    relabel({first.pk: copies[first.pk], second.pk: copies[second.pk]}, a="s. 2", b="s. 1")
+    workflow.transition(editor, revision, "submit")
+    workflow.transition(reviewer, Law.objects.get(pk=revision.pk), "publish")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.label, second.label) == ("s. 2", "s. 1")
+    assert list(finding.evidence.all()) == [first]
+    assert first.heading == "Indecent photographs"  # the same row, relabelled
+    labels = [r.label for r in first.history.order_by("history_date", "history_id")]
+    assert labels[-1] == "s. 2" and labels[-2] == "s. 1"
+    assert not any("moving" in r.label for r in LawProvision.history.all())
+
+
+@pytest.mark.django_db
+def test_a_revision_that_reorders_declarations_is_published(editor, reviewer):
+    participation = ParticipationFactory(treaty=TreatyFactory(code="opsc"))
+    one = ReservationFactory(participation=participation, text="First declaration.", order=1)
+    two = ReservationFactory(participation=participation, text="Second declaration.", order=2)
+    three = ReservationFactory(participation=participation, text="Third declaration.", order=3)
+    revision, _ = start_revision(editor, participation)
+    copies = {c.copy_of_id: c for c in revision.reservations.all()}
+    # A rotation: 1 -> 3, 2 -> 1, 3 -> 2 (through free numbers, one save at a time).
+    for copy, interim in zip(copies.values(), (91, 92, 93), strict=True):
+        copy.order = interim
+        copy.save()
+    for pk, order in ((one.pk, 3), (two.pk, 1), (three.pk, 2)):
+        copies[pk].order = order
+        copies[pk].save()
+    workflow.transition(editor, revision, "submit")
+    workflow.transition(reviewer, Participation.objects.get(pk=revision.pk), "publish")
+
+    texts = [r.text for r in participation.reservations.order_by("order")]
+    assert texts == ["Second declaration.", "Third declaration.", "First declaration."]
+    assert {r.pk for r in participation.reservations.all()} == {one.pk, two.pk, three.pk}
+    assert not any(r.order > 3 for r in Reservation.history.filter(id__in=[one.pk, two.pk]))
