@@ -2,6 +2,7 @@
 country resource, which joins both layers (it lives here because `treaties` never imports
 from `laws`)."""
 
+import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -200,6 +201,7 @@ class CompiledQueries:
 
     def __init__(self):
         self.entries: dict[tuple, tuple[str, str, tuple]] = {}
+        self.lock = threading.Lock()
 
     def get(self, key: tuple) -> tuple[str, tuple] | None:
         version = current_version()
@@ -216,9 +218,10 @@ class CompiledQueries:
             sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
         except EmptyResultSet:  # a filter that matches nothing: no SQL to keep
             return
-        while len(self.entries) >= self.MAX_ENTRIES:
-            self.entries.pop(next(iter(self.entries)), None)
-        self.entries[key] = (version.token, sql, tuple(params))
+        with self.lock:  # threads of a worker share it: one writer at a time
+            while len(self.entries) >= self.MAX_ENTRIES:
+                self.entries.pop(next(iter(self.entries)), None)
+            self.entries[key] = (version.token, sql, tuple(params))
 
     def clear(self) -> None:
         self.entries.clear()

@@ -93,3 +93,12 @@ def test_a_search_matching_nothing_answers_empty_each_time(api, region):
     for _ in range(2):
         response = api.get("/api/v1/countries/?q=atlantis")
         assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_the_kept_queries_are_bounded(api, region, monkeypatch):
+    monkeypatch.setattr(type(country_pages), "MAX_ENTRIES", 3)
+    for size in range(1, 6):
+        assert api.get(f"/api/v1/countries/?region=oceania&page_size={size}").status_code == 200
+    assert [key[0] for key in country_pages.entries] == [
+        f"region=oceania&page_size={size}" for size in (3, 4, 5)
+    ]
