@@ -19,7 +19,7 @@ revision — every write recorded in the history with the reviewer and the reaso
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -452,7 +452,8 @@ def _interim_values(field, taken: set):
     field's range ends (the write then fails on the constraint, with its message)."""
     if isinstance(field, models.IntegerField):
         value = max([v for v in taken if isinstance(v, int)] + [0]) + 1
-        ceiling = 32767 if isinstance(field, models.SmallIntegerField) else 2**31 - 1
+        ops = connections[router.db_for_write(field.model)].ops
+        ceiling = ops.integer_field_range(field.get_internal_type())[1]
         while value <= ceiling:
             yield value
             value += 1

@@ -7,7 +7,10 @@ import shutil
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The browser the session fixture `browser` launches (the CHROMIUM variable chooses another).
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 
 BROWSER_TEST = [
     pytest.mark.browser,

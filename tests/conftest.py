@@ -1,9 +1,10 @@
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
+
+from tests import browsing
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -15,7 +16,7 @@ def compiled_translations():
     compile_messages()
 
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = browsing.CHROMIUM or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")

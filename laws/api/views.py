@@ -3,6 +3,7 @@ country resource, which joins both layers (it lives here because `treaties` neve
 from `laws`)."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -14,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -141,13 +143,12 @@ def status_maps() -> tuple[dict[int, tuple[dict, dict]], tuple[dict, dict]]:
     return by_state, maps({}, {})
 
 
-@versioned
 def all_statuses() -> dict[int, tuple[dict, dict]]:
     """Every state's statuses, {state pk: ({treaty pk: status}, {indicator pk: finding
     status})}, from published participation and findings (absent: no action, not assessed):
-    one query per process and data version (a few thousand rows), then none. The stamp changes
-    with any edit, so a page never shows stale statuses. Plain SQL: compiling the equivalent ORM
-    union cost more than running it."""
+    one query (a few thousand rows), run once per process and data version by `status_maps`.
+    The stamp changes with any edit, so a page never shows stale statuses. Plain SQL: compiling
+    the equivalent ORM union cost more than running it."""
     sql = STATUS_SQL.format(
         participation=Participation._meta.db_table, finding=Finding._meta.db_table
     )
@@ -200,28 +201,27 @@ class CompiledQueries:
     MAX_ENTRIES = 256
 
     def __init__(self):
-        self.entries: dict[tuple, tuple[str, str, tuple]] = {}
+        self.entries: dict[tuple, tuple[str, tuple[str, tuple]]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[str, tuple] | None:
+    def get(self, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple] | None:
+        """The SQL and parameters for `key`, compiled from `build()` the first time under this
+        data version; None when the query can match nothing (no SQL to run)."""
         version = current_version()
         hit = self.entries.get(key)
-        if version is None or hit is None or hit[0] != version.token:
-            return None
-        return hit[1], hit[2]
-
-    def put(self, key: tuple, queryset) -> None:
-        version = current_version()
-        if version is None:
-            return
+        if version is not None and hit is not None and hit[0] == version.token:
+            return hit[1]
+        queryset = build()
         try:
-            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        except EmptyResultSet:  # a filter that matches nothing: no SQL to keep
-            return
-        with self.lock:  # threads of a worker share it: one writer at a time
-            while len(self.entries) >= self.MAX_ENTRIES:
-                self.entries.pop(next(iter(self.entries)), None)
-            self.entries[key] = (version.token, sql, tuple(params))
+            compiled = queryset.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing
+            return None
+        if version is not None:
+            with self.lock:  # threads of a worker share it: one writer at a time
+                while len(self.entries) >= self.MAX_ENTRIES:
+                    self.entries.pop(next(iter(self.entries)), None)
+                self.entries[key] = (version.token, compiled)
+        return compiled
 
     def clear(self) -> None:
         self.entries.clear()
@@ -283,22 +283,19 @@ class CountryViewSet(PublicReadOnlyViewSet):
         # the total: the paginator counts, and answers the 404). Its SQL is compiled once per
         # query string and data version (`country_pages`).
         alias = router.db_for_read(State)
-        key = (request.META.get("QUERY_STRING", ""), alias, offset, size)
-        compiled = country_pages.get(key)
-        queryset = None
-        if compiled is None:
-            queryset = self.country_rows()
-            page_rows = page_query(queryset, offset, size)
-            rows, total = split_total(list(page_rows))
-            country_pages.put(key, page_rows)
-        else:
+        compiled = country_pages.get(
+            (request.META.get("QUERY_STRING", ""), alias),
+            lambda: page_query(self.country_rows(), offset, size),
+        )
+        rows, total = [], 0
+        if compiled is not None:
             with connections[alias].cursor() as cursor:
                 cursor.execute(*compiled)
                 rows, total = split_total(cursor.fetchall())
-        if not rows and number != 1 and queryset is None:
-            queryset = self.country_rows()
         statuses, neither = status_maps()
-        page = self.paginate_queryset(FetchedPage(rows, total) if rows or number == 1 else queryset)
+        page = self.paginate_queryset(
+            FetchedPage(rows, total) if rows or number == 1 else self.country_rows()
+        )
         url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
         head, tail = url.rsplit("ZZ", 1)
         results = []
