@@ -18,7 +18,7 @@ help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   run the whole test suite"
 	@echo "make setup  virtualenv, dependencies, migrations, real data (idempotent)"
-	@echo "make lint   ruff and the migrations check"
+	@echo "make lint   ruff, the import layers and the migrations check"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=...)"; exit 1; }
@@ -48,6 +48,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 check-migrations: $(VENV)/.installed

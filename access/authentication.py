@@ -1,4 +1,4 @@
-"""DRF's view of the partner key that access.ratelimit.ApiRateLimitMiddleware checked.
+"""DRF's view of the partner key that hotpath.ratelimit.ApiRateLimitMiddleware checked.
 
 The middleware does the work (it must run before anything else for every /api/ path); this
 class exposes the key as `request.auth` and declares the security scheme in the OpenAPI schema.

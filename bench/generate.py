@@ -129,8 +129,8 @@ def synthesise(n_laws: int) -> dict:
     django.setup()
     from django.db import connection, transaction
 
-    from crin_legal.cache import bump_data_version
-    from crin_legal.publication import PublicationStatus
+    from core.publication import PublicationStatus
+    from hotpath.cache import bump_data_version
     from laws.models import Finding, Indicator, Law, LawProvision
     from treaties.models import State
 

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-PROJECT_APPS = ("treaties", "laws", "crin_legal", "access", "auth", "otp_totp")
+PROJECT_APPS = ("treaties", "laws", "hotpath", "access", "auth", "otp_totp")
 PUBLIC_APPS = ("treaties", "laws")
 
 

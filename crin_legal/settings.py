@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "crin_legal",
+    "core",
+    "hotpath",
     "treaties",
     "laws",
     "public",
@@ -75,7 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "crin_legal.middleware.CorsMiddleware",
+    "hotpath.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,15 +92,15 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "crin_legal.middleware.SecurityHeadersMiddleware",
+    "hotpath.middleware.SecurityHeadersMiddleware",
     # Before any view reads a parameter: PostgreSQL refuses NUL in text (a 400, not a 500).
-    "crin_legal.middleware.RejectNulBytesMiddleware",
-    "access.ratelimit.ApiRateLimitMiddleware",
+    "hotpath.middleware.RejectNulBytesMiddleware",
+    "hotpath.ratelimit.ApiRateLimitMiddleware",
     # The lockout page after too many failed logins (django-axes).
     "axes.middleware.AxesMiddleware",
     # Last, so rate limits and API keys apply to every request: a 304 or a cached public API
-    # response then skips URL resolution, the view, rendering and the DB (crin_legal/cache.py).
-    "crin_legal.cache.PublicCacheMiddleware",
+    # response then skips URL resolution, the view, rendering and the DB (hotpath/cache.py).
+    "hotpath.cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "crin_legal.urls"
@@ -107,7 +109,7 @@ WSGI_APPLICATION = "crin_legal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "crin_legal" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -173,9 +175,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The API rate-limit counters (access.ratelimit): the same store, their own key prefix.
+# The API rate-limit counters (hotpath.ratelimit): the same store, their own key prefix.
 CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "ratelimit"}
-# The public response cache and the data-version stamp (crin_legal/cache.py). The stamp is read
+# The public response cache and the data-version stamp (hotpath/cache.py). The stamp is read
 # from the cache only when every process shares it (Redis); otherwise from the database.
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE", default=True)
 PUBLIC_CACHE_SHARED = bool(REDIS_URL)
@@ -183,7 +185,7 @@ PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", "3600"))
 # Part of every cache key and ETag: set it per deployment so new code never serves old output.
 RELEASE = os.environ.get("RELEASE", "")
 
-# Read replica: public reads go to DATABASE_REPLICA_URL when set (crin_legal/db_router.py).
+# Read replica: public reads go to DATABASE_REPLICA_URL when set (hotpath/db_router.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
@@ -191,7 +193,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["crin_legal.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["hotpath.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,7 +254,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django.middleware.csp): no inline script or style anywhere; the
-# embeddable map pages (/embed/...) may be framed by any site (crin_legal.middleware), the
+# embeddable map pages (/embed/...) may be framed by any site (hotpath.middleware), the
 # API docs page gets its own policy (crin_legal.api.v1).
 SECURE_CSP = {
     "default-src": ["'self'"],
@@ -272,7 +274,7 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
-# Public API rate limits (access.ratelimit), per client per API_RATE_WINDOW seconds: an IP
+# Public API rate limits (hotpath.ratelimit), per client per API_RATE_WINDOW seconds: an IP
 # address, or a partner key (its own limit, API_RATE_PARTNER by default). The counter lives in
 # the "ratelimit" cache: Redis when REDIS_URL is set, shared by every worker.
 API_RATE_ANON = int(os.environ.get("API_RATE_ANON", "120"))
@@ -284,14 +286,14 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Editors' logins: django-axes locks an address, and a username, out for AXES_COOLOFF_TIME hours
 # after AXES_FAILURE_LIMIT failures (a 429 page); django-otp's TOTP is the admin's second factor.
 AUTHENTICATION_BACKENDS = [
-    "crin_legal.security.LockoutBackend",
+    "access.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "crin_legal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "access.security.client_ip"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "CRIN Legal Database"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -302,11 +304,11 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["crin_legal.api.json.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["core.api.json.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # Partner API keys, checked by access.ratelimit.ApiRateLimitMiddleware; anonymous otherwise.
+    # Partner API keys, checked by hotpath.ratelimit.ApiRateLimitMiddleware; anonymous otherwise.
     "DEFAULT_AUTHENTICATION_CLASSES": ["access.authentication.ApiKeyAuthentication"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -314,7 +316,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
-    "EXCEPTION_HANDLER": "crin_legal.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -345,7 +347,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Change history (crin_legal/history.py, docs/EDITORIAL_WORKFLOW.md). Restoring goes through
-# laws/treaties admin "Restore" (crin_legal.workflow.restore_version), which keeps the version
+# Change history (core/history.py, docs/EDITORIAL_WORKFLOW.md). Restoring goes through
+# laws/treaties admin "Restore" (core.workflow.restore_version), which keeps the version
 # column and records the restore; simple-history's own revert form would bypass both.
 SIMPLE_HISTORY_REVERT_DISABLED = True

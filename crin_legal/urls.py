@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from access.security import enable_two_factor_admin
+from core.admin import recent_changes_view
 from laws.feeds import ChangesFeed
 
 from . import health
-from .editorial_admin import recent_changes_view
-from .security import enable_two_factor_admin
 
 enable_two_factor_admin(admin.site)
 

@@ -1,20 +1,20 @@
 """The WSGI application for the production server (granian: serve.py; or gunicorn.conf.py).
 
 WSGI_WARM_UP=0 skips importing the URLconf at start-up; FAST_PATH=0 sends every request
-through Django (no answer from crin_legal/fastpath.py)."""
+through Django (no answer from hotpath/fastpath.py)."""
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crin_legal.settings")
 
-# Django, with a shorter middleware stack for anonymous API reads (crin_legal/handler.py).
-from crin_legal.handler import get_wsgi_application  # noqa: E402
+# Django, with a shorter middleware stack for anonymous API reads (hotpath/handler.py).
+from hotpath.handler import get_wsgi_application  # noqa: E402
 
 django_application = get_wsgi_application()
 
-# Cache hits of the public API are answered before Django (crin_legal/fastpath.py);
+# Cache hits of the public API are answered before Django (hotpath/fastpath.py);
 # FAST_PATH=0 sends every request through Django.
-from crin_legal.fastpath import FastPath  # noqa: E402 - needs the settings configured above
+from hotpath.fastpath import FastPath  # noqa: E402 - needs the settings configured above
 
 application = (
     FastPath(django_application) if os.environ.get("FAST_PATH", "1") != "0" else django_application

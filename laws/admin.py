@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.editorial_admin import (
+from core.admin import (
     HistoryAdminMixin,
     RevisionChildAdminMixin,
     RevisionInlineMixin,
@@ -304,7 +304,7 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "evidence":
             # The rules check each provision's state; the widget labels cite its law.
-            # Never a revision's working copy of a provision (crin_legal.revisions).
+            # Never a revision's working copy of a provision (core.revisions).
             kwargs["queryset"] = LawProvision.objects.select_related("law").filter(
                 law__revision_of__isnull=True
             )

@@ -73,7 +73,7 @@ def may_refresh_untc(user) -> bool:
 def _history_reason(reason: str):
     """Label the history rows an apply writes, where the history app provides it."""
     try:
-        from crin_legal.history import change_reason
+        from core.history import change_reason
     except ImportError:  # history not installed
         return nullcontext()
     return change_reason(reason)

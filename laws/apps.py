@@ -9,7 +9,7 @@ class LawsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_refresh_sqlite_search, sender=self)
-        # Dependent rows keep their parent's public change time (crin_legal.publication).
+        # Dependent rows keep their parent's public change time (core.publication).
         from . import signals
 
         signals.connect()

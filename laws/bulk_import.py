@@ -17,7 +17,7 @@ Publication: what an upload creates is a draft, unless the uploader may publish 
 a holder of the model's `publish_<model>` permission) and asked to publish; then created and
 updated rows are published. An upload that does not publish never changes an existing row's
 publication state, nor a published record (a row that would is rejected: an editor proposes
-such a change in the admin, as a revision a reviewer publishes; crin_legal.revisions).
+such a change in the admin, as a revision a reviewer publishes; core.revisions).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.importing import upsert
-from crin_legal.publication import PublicationStatus
+from core.importing import upsert
+from core.publication import PublicationStatus
 from treaties.importers.untc import clean_text
 from treaties.linking import provisions_named
 from treaties.models import (

@@ -6,7 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.api.changes import change_rows
 from laws.models import Finding, Law
 from treaties.models import Participation, State

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from crin_legal.versioning import VersionedFormMixin
+from core.versioning import VersionedFormMixin
 
 from .models import Finding
 from .services import validate_finding

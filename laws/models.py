@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.history import History
-from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
-from crin_legal.revisions import Revisable, RevisionChild
-from crin_legal.versioning import VersionedModel
+from core.history import History
+from core.publication import PublicationStatus, PublicRecord, PublishableQuerySet
+from core.revisions import Revisable, RevisionChild
+from core.versioning import VersionedModel
 from treaties.models import State, TreatyProvision
 
 
@@ -30,7 +30,10 @@ class LawStatus(models.TextChoices):
 
 
 class Law(PublicRecord, Revisable, VersionedModel):
-    """A legal instrument of one state (or a revision of one: crin_legal.revisions)."""
+    """A legal instrument of one state (or a revision of one: core.revisions)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
 
     state = models.ForeignKey(
         State,
@@ -111,6 +114,11 @@ class Law(PublicRecord, Revisable, VersionedModel):
 class LawProvision(RevisionChild, VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("law",)
+
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
     label = models.CharField(max_length=120)
     heading = models.CharField(max_length=300, blank=True)
@@ -151,6 +159,9 @@ class LawProvision(RevisionChild, VersionedModel):
 class Topic(models.Model):
     """A subject of the database (child sexual abuse material, corporal punishment, ...)."""
 
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -187,6 +198,9 @@ class Topic(models.Model):
 class Indicator(models.Model):
     """One question asked of every state within a topic (`simple_possession`)."""
 
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="indicators")
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
@@ -217,6 +231,9 @@ class BasisKind(models.TextChoices):
 
 class IndicatorBasis(models.Model):
     """Which treaty provision requires (or recommends, or defines) what an indicator asks."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="bases")
     provision = models.ForeignKey(TreatyProvision, on_delete=models.PROTECT, related_name="+")
@@ -254,6 +271,11 @@ NOT_ASSESSED = "not_assessed"
 
 class Finding(PublicRecord, Revisable, VersionedModel):
     """One state and one indicator: the answer, with its evidence."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("state", "indicator")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="findings")

@@ -50,7 +50,7 @@ from django.db.models import (
     When,
 )
 
-from crin_legal.cache import versioned
+from hotpath.cache import versioned
 from treaties.api.filters import fold
 from treaties.models import State
 

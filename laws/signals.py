@@ -1,10 +1,10 @@
 """Keep a published law's or finding's `last_public_change` true when a dependent row changes:
 a provision of the law (saved, deleted, its indicators), the law's `amends` links, a finding's
-evidence (crin_legal.publication.touch_public_change). Connected in LawsConfig.ready."""
+evidence (core.publication.touch_public_change). Connected in LawsConfig.ready."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from crin_legal.publication import touch_public_change
+from core.publication import touch_public_change
 
 M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
 

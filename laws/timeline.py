@@ -43,7 +43,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 
 from .models import Finding, FindingStatus, Indicator, LawProvision, LawStatus
 

@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import (
     Finding,
     FindingStatus,

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.editorial_admin import (
+from core.admin import (
     HistoryAdminMixin,
     RevisionChildAdminMixin,
     RevisionInlineMixin,

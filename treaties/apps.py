@@ -6,7 +6,7 @@ class TreatiesConfig(AppConfig):
     verbose_name = "International layer: states and treaties"
 
     def ready(self) -> None:
-        # Dependent rows keep their parent's public change time (crin_legal.publication).
+        # Dependent rows keep their parent's public change time (core.publication).
         from . import signals
 
         signals.connect()

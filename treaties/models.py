@@ -9,14 +9,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crin_legal.history import History
-from crin_legal.publication import PublicationStatus, PublicRecord, PublishableQuerySet
-from crin_legal.revisions import Revisable, RevisionChild
-from crin_legal.versioning import VersionedModel
+from core.history import History
+from core.publication import PublicationStatus, PublicRecord, PublishableQuerySet
+from core.revisions import Revisable, RevisionChild
+from core.versioning import VersionedModel
 
 
 class Region(models.Model):
     """A UN M49 region (`parent` is null: Africa, Americas, ...) or sub-region (Western Europe)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)
@@ -59,6 +62,9 @@ class StateQuerySet(models.QuerySet):
 
 class State(models.Model):
     """A state (country) that can take treaty actions and make law. Keyed by ISO 3166-1 alpha-2."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
 
     iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
@@ -110,6 +116,9 @@ class State(models.Model):
 
 
 class Treaty(models.Model):
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+
     code = models.SlugField(max_length=20, unique=True, help_text=_("Short code: crc, opsc, ..."))
     short_title = models.CharField(max_length=100)
     title = models.CharField(max_length=300)
@@ -143,6 +152,11 @@ class Treaty(models.Model):
 
 class TreatyProvision(models.Model):
     """An article, paragraph or sub-paragraph of a treaty (`opsc-art-3-1-c`)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("treaty",)
 
     treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="provisions")
     slug = models.SlugField(max_length=60, unique=True)
@@ -206,6 +220,11 @@ class ParticipationQuerySet(PublishableQuerySet):
 
 class Participation(PublicRecord, Revisable, VersionedModel):
     """One state and one treaty: what the depositary records say it did."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("state", "treaty")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations")
     treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="participations")
@@ -300,6 +319,11 @@ class ReservationKind(models.TextChoices):
 class Reservation(RevisionChild, VersionedModel):
     """A declaration or reservation a state deposited, as the UNTC page gives it."""
 
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("participation__state", "participation__treaty")
+
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="reservations"
     )
@@ -340,6 +364,9 @@ class Reservation(RevisionChild, VersionedModel):
 class Objection(models.Model):
     """An objection one state made to another state's reservation or declaration."""
 
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+
     treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="objections")
     objecting_state = models.ForeignKey(
         State, on_delete=models.PROTECT, related_name="objections_made"
@@ -376,6 +403,11 @@ class Objection(models.Model):
 
 class EndNote(models.Model):
     """A numbered UNTC end note (territorial application, name changes, successions...)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    # What str() follows, joined when history pages name many at once (core.history).
+    str_relations = ("treaty",)
 
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="end_notes")
     number = models.PositiveSmallIntegerField()

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from crin_legal.importing import ImportCounts, upsert
+from core.importing import ImportCounts, upsert
 
 from .models import Region, State, Treaty, TreatyProvision, UNStatus
 

@@ -1,10 +1,10 @@
 """Keep a published participation's `last_public_change` true when its declarations and
-reservations or its end notes change (crin_legal.publication.touch_public_change). Connected in
+reservations or its end notes change (core.publication.touch_public_change). Connected in
 TreatiesConfig.ready."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from crin_legal.publication import touch_public_change
+from core.publication import touch_public_change
 
 
 def reservation_changed(sender, instance, raw=False, **kwargs):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.csp import CSP, build_policy
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from crin_legal.api.json import JSONRenderer
+from core.api.json import JSONRenderer
 
 DOCS_CSP = {
     **settings.SECURE_CSP,

@@ -7,15 +7,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from crin_legal.api.json import JSONRenderer
+from core.api.json import JSONRenderer
 from laws.api.changes import ChangeViewSet
-from laws.api.search import ProvisionViewSet
+from laws.api.provisions import ProvisionViewSet
 from laws.api.stats import GapsView, TimelineView
 from laws.api.views import CountryViewSet, FindingViewSet, IndicatorViewSet, LawViewSet
 from treaties.api.views import ParticipationViewSet, TreatyViewSet
 
 from .docs import SwaggerDocsView
-from .views import IndexView, not_found
+from .index import IndexView, not_found
 
 router = SimpleRouter()
 router.register("countries", CountryViewSet, basename="country")
@@ -79,7 +79,7 @@ class PublicSchemaView(SpectacularAPIView):
         "SCHEMA_PATH_PREFIX": "/api/v1",
         "POSTPROCESSING_HOOKS": [
             "drf_spectacular.hooks.postprocess_schema_enums",
-            "crin_legal.api.schema.add_data_enums",
+            "crin_legal.api.hooks.add_data_enums",
             "access.schema.document_rate_limits",
         ],
         "ENUM_NAME_OVERRIDES": {

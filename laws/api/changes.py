@@ -10,7 +10,7 @@ declarations) — oldest change first, so that a partner can page through and ke
 - `withdrawn`: it left the public view at or after `since` (withdrawn): remove it. (A change
   reviewed in a revision keeps the record public: `updated` once the revision is published.)
 
-A record that was never published never appears, whatever its edits (crin_legal.publication).
+A record that was never published never appears, whatever its edits (core.publication).
 """
 
 import datetime
@@ -20,13 +20,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from crin_legal.api.filters import (
+from core.api.filters import (
     StrictChoiceFilter,
     StrictFilterSet,
     UpdatedSinceFilter,
 )
-from crin_legal.api.views import PublicListViewSet
-from crin_legal.publication import PublicationStatus
+from core.api.views import PublicListViewSet
+from core.publication import PublicationStatus
 from laws.models import Finding, Law
 from treaties.models import Participation
 

@@ -14,8 +14,8 @@ from django.db.models import Aggregate, OuterRef, Subquery, TextField
 from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_date
 
-from crin_legal.cache import versioned
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
+from hotpath.cache import versioned
 from laws.models import Indicator, Law, LawProvision
 from laws.timeline import Cited, period
 from treaties.models import Reservation

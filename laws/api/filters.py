@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
-from crin_legal.api.filters import (
+from core.api.filters import (
     AsOfFilter,
     CodeListField,
     CodeListFilter,
@@ -13,7 +13,7 @@ from crin_legal.api.filters import (
     YearFilter,
     invalid,
 )
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws import search
 from laws.models import (
     NOT_ASSESSED,

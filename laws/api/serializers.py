@@ -7,8 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from crin_legal.api.fields import DetailLinkField, detail_url
+from core.api.fields import DetailLinkField, detail_url
 from laws import search
+from laws.api.vocabulary import indicator_ids, treaty_ids
 from laws.models import (
     NOT_ASSESSED,
     FindingStatus,
@@ -318,8 +319,6 @@ class TreatyStatusField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, state):
-        from laws.api.views import treaty_ids
-
         return {code: getattr(state, f"ts_{pk}") for pk, code in treaty_ids()}
 
 
@@ -338,8 +337,6 @@ class FindingStatusField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, state):
-        from laws.api.views import indicator_ids
-
         return {slug: getattr(state, f"fs_{pk}") for pk, slug in indicator_ids()}
 
 

@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crin_legal.api.filters import AsOfField, check_query_parameters
-from crin_legal.api.schema import PublicAutoSchema
+from core.api.filters import AsOfField, check_query_parameters
+from core.api.schema import PublicAutoSchema
 from laws.models import NOT_ASSESSED, FindingStatus, Indicator, IndicatorBasis
 from laws.timeline import holding, indicator_timeline, published_findings, treaty_timeline
 from treaties.api.filters import published_participations

@@ -2,11 +2,8 @@
 country resource, which joins both layers (it lives here because `treaties` never imports
 from `laws`)."""
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import (
     Case,
@@ -15,7 +12,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -24,12 +20,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from rest_framework.reverse import reverse
 
-from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
-from crin_legal.cache import current_version, versioned
-from crin_legal.publication import PublicationStatus
+from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
+from core.publication import PublicationStatus
+from hotpath.cache import versioned
+from hotpath.compiled import CompiledQueries
 from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
 from laws.timeline import holding, with_period
-from treaties.models import Objection, Participation, ParticipationStatus, State, Treaty
+from treaties.models import Objection, Participation, ParticipationStatus, State
 
 from .compact import (
     attach_evidence,
@@ -39,7 +36,6 @@ from .compact import (
     with_reservations,
 )
 from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
-from .search import SearchTimeLimitMixin
 from .serializers import (
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -48,6 +44,8 @@ from .serializers import (
     LawDetailSerializer,
     LawListSerializer,
 )
+from .timelimit import SearchTimeLimitMixin
+from .vocabulary import indicator_ids, indicators_in_order, treaty_ids
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -61,22 +59,6 @@ def published_evidence_prefetch():
         .order_by("law__title", "order", "pk"),
         to_attr="published_evidence",
     )
-
-
-def indicators_in_order():
-    return Indicator.objects.select_related("topic").order_by(
-        "topic__order", "topic__slug", "order", "slug"
-    )
-
-
-@versioned
-def treaty_ids() -> list[tuple[int, str]]:
-    return list(Treaty.objects.order_by("order", "code").values_list("pk", "code"))
-
-
-@versioned
-def indicator_ids() -> list[tuple[int, str]]:
-    return list(indicators_in_order().values_list("pk", "slug"))
 
 
 def with_status_summary(states):
@@ -189,42 +171,6 @@ def page_query(states, offset: int, limit: int):
 
 def split_total(rows: list[tuple]) -> tuple[list[tuple], int]:
     return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
-
-
-class CompiledQueries:
-    """SQL compiled once per process, data version and query string: a list whose filters
-    (validation, vocabulary lookups, the ORM's query building and compilation) cost more Python
-    than the query costs PostgreSQL. Only a query string that built without error is kept, and
-    only for the data version it was built under (a code or region that is gone afterwards
-    fails again); the rows are always read from the database. Bounded; oldest out first."""
-
-    MAX_ENTRIES = 256
-
-    def __init__(self):
-        self.entries: dict[tuple, tuple[str, tuple[str, tuple]]] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple] | None:
-        """The SQL and parameters for `key`, compiled from `build()` the first time under this
-        data version; None when the query can match nothing (no SQL to run)."""
-        version = current_version()
-        hit = self.entries.get(key)
-        if version is not None and hit is not None and hit[0] == version.token:
-            return hit[1]
-        queryset = build()
-        try:
-            compiled = queryset.query.get_compiler(using=queryset.db).as_sql()
-        except EmptyResultSet:  # a filter that matches nothing
-            return None
-        if version is not None:
-            with self.lock:  # threads of a worker share it: one writer at a time
-                while len(self.entries) >= self.MAX_ENTRIES:
-                    self.entries.pop(next(iter(self.entries)), None)
-                self.entries[key] = (version.token, compiled)
-        return compiled
-
-    def clear(self) -> None:
-        self.entries.clear()
 
 
 country_pages = CompiledQueries()

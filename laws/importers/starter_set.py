@@ -37,8 +37,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from crin_legal.importing import ImportCounts, upsert
-from crin_legal.publication import PublicationStatus
+from core.importing import ImportCounts, upsert
+from core.publication import PublicationStatus
 from treaties.models import State
 
 from ..models import Finding, FindingStatus, Indicator, Law, LawKind, LawProvision, LawStatus

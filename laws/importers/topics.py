@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from crin_legal.importing import ImportCounts, upsert
+from core.importing import ImportCounts, upsert
 from treaties.models import TreatyProvision
 
 from ..models import BasisKind, Indicator, IndicatorBasis, Topic

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import BasisKind, FindingStatus, IndicatorBasis, LawKind, LawStatus
 from tests.factories import (
     FindingFactory,

@@ -1,4 +1,4 @@
-"""The API's JSON renderer (crin_legal/api/json.py, orjson) writes what DRF's JSONRenderer
+"""The API's JSON renderer (core/api/json.py, orjson) writes what DRF's JSONRenderer
 writes: the same bytes for everything the API returns, and DRF's own output when a client asks
 for indentation."""
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFRenderer
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from crin_legal.api.json import JSONRenderer
+from core.api.json import JSONRenderer
 
 DATA = {
     "text": 'Ture Whakarōpū « ünïcode » "quoted" back\\slash\n\ttab \x00\x1f',

@@ -84,7 +84,7 @@ def test_list_queries_do_not_grow_with_page_size(api, crowd):
     # One test over every URL: building the crowd is the slow part.
     for url in LIST_QUERIES:
         separator = "&" if "?" in url else "?"
-        # A warm-up: vocabularies are memoised per process and data version (crin_legal.cache).
+        # A warm-up: vocabularies are memoised per process and data version (hotpath.cache).
         api.get(f"{url}{separator}page_size=2")
         small, small_body = queries_for(api, f"{url}{separator}page_size=1")
         large, large_body = queries_for(api, f"{url}{separator}page_size=500")

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.bulk_import import RESERVATION_COLUMNS
 from laws.models import ImportBatch, ImportBatchStatus, Law
 from tests.admin.conftest import PASSWORD, saved_user

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.bulk_import import LAW_COLUMNS, plan_file
 from laws.importers.errors import DataFileError
 from laws.importers.tables import read_csv_bytes

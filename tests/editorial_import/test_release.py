@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import Finding, Law
 from treaties.models import Participation
 

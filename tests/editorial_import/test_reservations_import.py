@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.bulk_import import RESERVATION_COLUMNS, plan_file
 from laws.models import ImportBatch, ImportBatchStatus
 from laws.release import _reservations as release_reservations

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import FindingStatus
 from tests.factories import (
     FindingFactory,

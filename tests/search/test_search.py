@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws import search
 from tests.factories import LawFactory, LawProvisionFactory, StateFactory
 

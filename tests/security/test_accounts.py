@@ -13,7 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from tests.admin.conftest import PASSWORD, saved_user
 from tests.conftest import staff_login, totp_code
 from tests.factories import FindingFactory

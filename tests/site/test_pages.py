@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import Topic
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ laws and findings."""
 import datetime
 from dataclasses import dataclass
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import FindingStatus
 from tests.factories import (
     FindingFactory,

@@ -230,7 +230,7 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
     """The country detail derives each finding's period in Python from its evidence rows
     (laws.timeline.period); `with_period` derives it in SQL for the lists and `as_of`. Both must
     give the same answer, here on every rule at once."""
-    from crin_legal.publication import PublicationStatus
+    from core.publication import PublicationStatus
     from laws.models import Finding
 
     ee = StateFactory(iso2="EE")

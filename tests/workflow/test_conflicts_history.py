@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from crin_legal import workflow
-from crin_legal.history import change_reason
-from crin_legal.publication import PublicationStatus
-from crin_legal.versioning import EditConflict
+from core import workflow
+from core.history import change_reason
+from core.publication import PublicationStatus
+from core.versioning import EditConflict
 from laws.models import Law, LawProvision
 from tests.conftest import staff_login
 from tests.factories import FindingFactory, LawFactory, LawProvisionFactory
@@ -95,7 +95,7 @@ def test_evidence_changes_are_in_the_history():
     old = list(finding.evidence.all())
     new = LawProvisionFactory(law__state=finding.state, label="s. 99")
     finding.evidence.set([new])
-    from crin_legal.history import changes_between, previous_record
+    from core.history import changes_between, previous_record
 
     latest = finding.history.order_by("-history_date", "-history_id").first()
     changes = changes_between(previous_record(latest), latest)

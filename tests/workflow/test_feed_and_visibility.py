@@ -10,9 +10,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
-from crin_legal import workflow
+from core import workflow
+from core.publication import PublicationStatus
 from crin_legal.api.v1 import public_urlpatterns
-from crin_legal.publication import PublicationStatus
 from tests.factories import (
     FindingFactory,
     IndicatorFactory,
@@ -101,7 +101,7 @@ REVISION_TOKEN = "Zqxrevisionmark"
 def make_open_revisions(editor, law, finding, participation):
     """An open revision of each published record (one in review, two drafts), every field and
     dependent row an editor changed carrying REVISION_TOKEN."""
-    from crin_legal.revisions import start_revision
+    from core.revisions import start_revision
 
     for original in (law, finding, participation):
         revision, _ = start_revision(editor, original)

@@ -1,4 +1,4 @@
-"""The published version stays public while a revision is in review (crin_legal.revisions).
+"""The published version stays public while a revision is in review (core.revisions).
 
 An editor (no publish permission) proposes changes to a published law, finding or participation:
 a revision (a draft working copy) that a reviewer publishes. Until then the public site, the API,
@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from crin_legal import workflow
-from crin_legal.publication import PublicationStatus
-from crin_legal.revisions import RevisionConflict, start_revision
+from core import workflow
+from core.publication import PublicationStatus
+from core.revisions import RevisionConflict, start_revision
 from laws.models import Finding, Law, LawProvision
 from tests.factories import (
     FindingFactory,
@@ -464,7 +464,7 @@ def test_one_open_revision_per_record_and_never_published_itself(law, editor, re
 def test_imports_find_the_record_not_its_revision(law, editor):
     """An importer's lookup (state + citation) is the published law, never its open revision:
     a re-import of published data updates the record itself (and conflicts the revision)."""
-    from crin_legal.importing import upsert
+    from core.importing import upsert
 
     revision, _ = start_revision(editor, law)
     obj, outcome = upsert(Law, {"state": law.state, "citation": "SOA 2003"}, {"year_enacted": 2004})

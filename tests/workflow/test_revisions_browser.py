@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from laws.models import Law
 from tests.admin.conftest import PASSWORD, saved_user
 from tests.browsing import BROWSER_TEST

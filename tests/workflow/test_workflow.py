@@ -6,8 +6,8 @@ publication."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from crin_legal import workflow
-from crin_legal.publication import PublicationStatus
+from core import workflow
+from core.publication import PublicationStatus
 from laws.models import Finding, Law
 from tests.factories import FindingFactory, LawFactory, LawProvisionFactory, ParticipationFactory
 from tests.workflow.forms import form_data

@@ -4,14 +4,14 @@ import unicodedata
 
 from django.db.models import Q
 
-from crin_legal.api.filters import (
+from core.api.filters import (
     AsOfFilter,
     CodeListFilter,
     StrictChoiceFilter,
     StrictFilterSet,
     YearFilter,
 )
-from crin_legal.publication import PublicationStatus
+from core.publication import PublicationStatus
 from treaties.models import ConsentType, Participation, Region, State, Treaty
 
 COUNTRY_HINT = "Use ISO 3166-1 alpha-2 codes listed at /api/v1/countries/"

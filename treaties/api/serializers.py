@@ -4,7 +4,7 @@ published only when someone adds it here."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crin_legal.api.fields import DetailLinkField
+from core.api.fields import DetailLinkField
 from treaties.models import (
     ConsentType,
     Objection,

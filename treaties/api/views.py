@@ -4,8 +4,8 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q
 
-from crin_legal.api.views import PublicListViewSet, PublicReadOnlyViewSet
-from crin_legal.publication import PublicationStatus
+from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
+from core.publication import PublicationStatus
 from treaties.models import Participation, Reservation, Treaty, TreatyProvision
 
 from .filters import ParticipationFilterSet, TreatyFilterSet

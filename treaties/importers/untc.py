@@ -22,8 +22,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.db import transaction
 
-from crin_legal.importing import ImportCounts, upsert
-from crin_legal.publication import PublicationStatus
+from core.importing import ImportCounts, upsert
+from core.publication import PublicationStatus
 from treaties.linking import link_reservation, provision_slugs
 from treaties.models import (
     ConsentType,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from crin_legal.cache import data_changes
+from hotpath.cache import data_changes
 
 UNTC_PAGES = ["crc.html", "opac.html", "opsc.html", "opic.html"]
 

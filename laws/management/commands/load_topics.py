@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from crin_legal.history import change_reason
+from core.history import change_reason
 from laws.importers.errors import DataFileError
 from laws.importers.topics import load_topic_file
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from crin_legal.history import change_reason
+from core.history import change_reason
 from treaties.linking import link_reservations
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from crin_legal.history import change_reason
+from core.history import change_reason
 from treaties.reference import ReferenceDataError, load_states
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crin_legal.history import change_reason
+from core.history import change_reason
 from treaties.reference import ReferenceDataError, load_treaties
 
 

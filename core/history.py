@@ -1,0 +1,175 @@
+"""Change history of every editable record (django-simple-history).
+
+Every save, delete and many-to-many change of a tracked model writes a historical row with who
+(the request's user via HistoryRequestMiddleware, or `instance._history_user`; null for imports
+and commands), when, why (`history_change_reason`) and the full record as it then stood. Field
+diffs are computed between consecutive rows (`changes_between`).
+
+Work outside a request names itself with `change_reason("import_laws")`: every historical row
+written inside the block carries that reason unless the instance sets its own `_change_reason`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_change_reason_from_object, get_m2m_reverse_field_name
+
+_reason: ContextVar[str | None] = ContextVar("crin_change_reason", default=None)
+
+# Bookkeeping columns: never shown as "changed", never restored.
+BOOKKEEPING_FIELDS = frozenset(
+    {"id", "version", "created_at", "updated_at", "published_at", "last_public_change"}
+)
+
+
+@contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Label every history row written inside the block (imports, commands, bulk services)."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+class History(HistoricalRecords):
+    """HistoricalRecords whose change reason falls back to the current `change_reason` block."""
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        return get_change_reason_from_object(instance) or _reason.get()
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+def _display(field: models.Field | None, value: Any) -> Any:
+    if field is None:
+        return value
+    if getattr(field, "choices", None) and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def changes_between(old, new) -> list[FieldChange]:
+    """Field-by-field differences between two historical rows of one record (old may be None:
+    a creation lists every non-empty field). Many-to-many fields compare the sets of targets."""
+    return diff_many([(old, new)])[0]
+
+
+def diff_many(pairs) -> list[list[FieldChange]]:
+    """`changes_between` for many (old, new) pairs of historical rows in a bounded number of
+    queries: one per many-to-many field and one per related model, whatever the number of
+    pairs (history pages, the recent-changes page and the reviewer's diff use it)."""
+    pairs = [(old, new) for old, new in pairs]
+    records = [r for pair in pairs for r in pair if r is not None]
+    # Many-to-many: the target ids of every record, one query per (historical model, field).
+    m2m: dict[tuple[type, str], dict[int, list]] = {}
+    for record in records:
+        for field in getattr(record, "_history_m2m_fields", []):
+            m2m.setdefault((type(record), field.name), {})
+    for (history_model, name), by_record in m2m.items():
+        field = next(f for f in history_model._history_m2m_fields if f.name == name)
+        ids = [r.history_id for r in records if type(r) is history_model]
+        # simple-history names the table of a tracked m2m field Historical<Model>_<field>.
+        through = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{name}")
+        target = get_m2m_reverse_field_name(field) + "_id"
+        for history_id, target_id in through.objects.filter(history_id__in=ids).values_list(
+            "history_id", target
+        ):
+            by_record.setdefault(history_id, []).append(target_id)
+    # Raw differences, collecting the related objects to name.
+    wanted: dict[type, set] = {}
+    raw: list[list[tuple]] = []
+    for old, new in pairs:
+        model = new.instance_type
+        diffs = []
+        for field in model._meta.concrete_fields:
+            if field.name in BOOKKEEPING_FIELDS:
+                continue
+            before = getattr(old, field.attname) if old is not None else None
+            after = getattr(new, field.attname)
+            if old is None and after in (None, "", False):
+                continue
+            if before != after:
+                if field.is_relation:
+                    wanted.setdefault(field.related_model, set()).update(
+                        v for v in (before, after) if v is not None
+                    )
+                diffs.append((field, before, after))
+        for field in getattr(new, "_history_m2m_fields", []):
+            targets = m2m[(type(new), field.name)]
+            before = sorted(targets.get(old.history_id, [])) if old is not None else []
+            after = sorted(targets.get(new.history_id, []))
+            if before != after:
+                wanted.setdefault(field.related_model, set()).update(before + after)
+                diffs.append((field, before, after))
+        raw.append(diffs)
+    names = {
+        model: {o.pk: str(o) for o in _with_str_relations(model).filter(pk__in=pks)}
+        for model, pks in wanted.items()
+    }
+
+    def name(model, pk):
+        if pk is None:
+            return None
+        return names.get(model, {}).get(pk, f"#{pk} (deleted)")
+
+    out = []
+    for diffs in raw:
+        changes = []
+        for field, before, after in diffs:
+            label = str(field.verbose_name)
+            if field.many_to_many:
+                show = [
+                    "; ".join(name(field.related_model, pk) for pk in ids) or "—"
+                    for ids in (before, after)
+                ]
+                changes.append(FieldChange(field.name, label, *show))
+            elif field.is_relation:
+                changes.append(
+                    FieldChange(
+                        field.name,
+                        label,
+                        name(field.related_model, before),
+                        name(field.related_model, after),
+                    )
+                )
+            else:
+                changes.append(
+                    FieldChange(field.name, label, _display(field, before), _display(field, after))
+                )
+        out.append(changes)
+    return out
+
+
+def _with_str_relations(model):
+    """The related objects, with what their str() follows (a model's `str_relations`: a provision
+    names its law)."""
+    qs = model._base_manager.all()
+    joins = getattr(model, "str_relations", ())
+    return qs.select_related(*joins) if joins else qs
+
+
+def previous_record(record):
+    """The historical row of the same object just before `record` (None for the first)."""
+    return (
+        record.instance_type.history.filter(id=record.id, history_date__lte=record.history_date)
+        .exclude(history_id=record.history_id)
+        .filter(
+            models.Q(history_date__lt=record.history_date)
+            | models.Q(history_id__lt=record.history_id)
+        )
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
