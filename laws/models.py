@@ -3,7 +3,11 @@
 Points at the international layer (`treaties`), never the reverse.
 """
 
+import datetime
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +16,100 @@ from core.history import History
 from core.publication import PublicationStatus, PublicRecord, PublishableQuerySet
 from core.revisions import Revisable, RevisionChild
 from core.versioning import VersionedModel
-from treaties.models import State, TreatyProvision
+from treaties.models import Jurisdiction, State, TreatyProvision
+
+from .sources import SourceGrade, refusal
+
+ISO_639_1 = re.compile(r"^[a-z]{2}$")
+
+
+def validate_language(value: str) -> None:
+    if value and not ISO_639_1.match(value):
+        raise ValidationError(
+            _("%(value)s is not an ISO 639-1 language code (two lower-case letters: en, fr, es)."),
+            params={"value": value},
+            code="language",
+        )
+
+
+def validate_not_future(value: datetime.date | None) -> None:
+    from django.utils import timezone
+
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            _("%(value)s is in the future: record only what has happened."),
+            params={"value": value},
+            code="future",
+        )
+
+
+class Source(models.Model):
+    """A page read to establish a law's text, a date or a finding: where, how authoritative, when.
+
+    One row per page (URL); provisions, dates and findings point at it. The grade is one of
+    `laws.sources.SourceGrade`; forums, encyclopaedia copies, blogs, news, law-firm marketing and
+    document dumps are refused (`laws.sources.refusal`)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+
+    url = models.URLField(_("address (URL)"), max_length=1000, unique=True)
+    grade = models.CharField(_("grade"), max_length=13, choices=SourceGrade.choices)
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=400,
+        help_text=_(
+            "Who publishes it and what it is, e.g. 'legislation.gov.uk (The National Archives)' "
+            "or 'Kenya Gazette Supplement, copy hosted by ictpolicyafrica.org'."
+        ),
+    )
+    read_on = models.DateField(
+        _("read on"), validators=[validate_not_future], help_text=_("When it was read.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = History()
+
+    class Meta:
+        ordering = ["publisher", "url"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__in=SourceGrade.values), name="laws_source_grade_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher} ({self.get_grade_display()})"
+
+    def clean(self):
+        super().clean()
+        reason = refusal(self.url or "")
+        if self.url and reason:
+            raise ValidationError(
+                {
+                    "url": _(
+                        "Not a source: %(reason)s. Cite the law on an official or "
+                        "authoritative page."
+                    )
+                    % {"reason": reason}
+                }
+            )
+
+
+def source_field(verbose_name, help_text=""):
+    """A foreign key to the page a text or a date was read on."""
+    return models.ForeignKey(
+        Source,
+        # A source cited by a record is evidence of it: it cannot be deleted from under it.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
 
 
 class LawKind(models.TextChoices):
@@ -44,14 +141,32 @@ class Law(PublicRecord, Revisable, VersionedModel):
     title = models.CharField(_("title (English)"), max_length=400)
     title_original = models.CharField(_("title (original language)"), max_length=400, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, blank=True, help_text=_("ISO 639-1 code of the original")
+        _("language"),
+        max_length=8,
+        blank=True,
+        validators=[validate_language],
+        help_text=_("ISO 639-1 code of the original"),
     )
     kind = models.CharField(max_length=12, choices=LawKind.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="laws",
+        help_text=_("The part of the state the law binds; empty: the whole state."),
+    )
     citation = models.CharField(max_length=300)
     year_enacted = models.PositiveSmallIntegerField(null=True, blank=True)
-    date_adopted = models.DateField(null=True, blank=True)
-    date_in_force = models.DateField(null=True, blank=True)
-    date_repealed = models.DateField(null=True, blank=True)
+    date_adopted = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    date_adopted_source = source_field(_("date adopted: source"))
+    date_adopted_quote = models.TextField(_("date adopted: the words that state it"), blank=True)
+    date_in_force = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    date_in_force_source = source_field(_("date in force: source"))
+    date_in_force_quote = models.TextField(_("date in force: the words that state it"), blank=True)
+    date_repealed = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    date_repealed_source = source_field(_("date repealed: source"))
+    date_repealed_quote = models.TextField(_("date repealed: the words that state it"), blank=True)
     status = models.CharField(max_length=10, choices=LawStatus.choices, default=LawStatus.IN_FORCE)
     source_url = models.URLField(_("official source"), max_length=500, blank=True)
     full_text = models.TextField(blank=True)
@@ -123,10 +238,35 @@ class LawProvision(RevisionChild, VersionedModel):
     label = models.CharField(max_length=120)
     heading = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True, help_text=_("Our paraphrase, not statute text"))
-    text = models.TextField(blank=True, help_text=_("Statute text, where held"))
+    text = models.TextField(
+        blank=True, help_text=_("Statute text, verbatim as the source gives it, in its language")
+    )
+    text_language = models.CharField(
+        _("language of the text"),
+        max_length=8,
+        blank=True,
+        validators=[validate_language],
+        help_text=_("ISO 639-1 code"),
+    )
+    source = source_field(_("text: source"), _("The page the text was read on."))
+    text_version = models.TextField(
+        _("version of the text"),
+        blank=True,
+        help_text=_(
+            "Which version the text is (consolidated to ..., as enacted, as amended by ...)"
+        ),
+    )
+    text_en = models.TextField(
+        _("English text"), blank=True, help_text=_("Only where a source gives one")
+    )
+    text_en_source = source_field(_("English text: source"))
     order = models.PositiveIntegerField(default=0)
-    in_force_from = models.DateField(null=True, blank=True)
-    in_force_to = models.DateField(null=True, blank=True)
+    in_force_from = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    in_force_from_source = source_field(_("in force from: source"))
+    in_force_from_quote = models.TextField(_("in force from: the words that state it"), blank=True)
+    in_force_to = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    in_force_to_source = source_field(_("in force to: source"))
+    in_force_to_quote = models.TextField(_("in force to: the words that state it"), blank=True)
     max_penalty_years = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     indicators = models.ManyToManyField("Indicator", blank=True, related_name="provisions")
     verified = models.BooleanField(default=False)
@@ -278,6 +418,17 @@ class Finding(PublicRecord, Revisable, VersionedModel):
     str_relations = ("state", "indicator")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text=_(
+            "Empty: the answer for the state. A jurisdiction: the answer for that part of it "
+            "alone (a US state, an Australian state)."
+        ),
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="findings")
     status = models.CharField(max_length=8, choices=FindingStatus.choices)
     evidence = models.ManyToManyField(LawProvision, blank=True, related_name="findings")
@@ -287,8 +438,15 @@ class Finding(PublicRecord, Revisable, VersionedModel):
     note = models.TextField(
         _("explanation"), blank=True, help_text=_("Required for 'no': what was reviewed")
     )
-    effective_from = models.DateField(null=True, blank=True)
-    effective_to = models.DateField(null=True, blank=True)
+    checked_sources = models.ManyToManyField(
+        Source,
+        blank=True,
+        related_name="findings_checked",
+        verbose_name=_("sources checked"),
+        help_text=_("For 'no': the pages read and found lacking."),
+    )
+    effective_from = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    effective_to = models.DateField(null=True, blank=True, validators=[validate_not_future])
     verified = models.BooleanField(default=False)
     verification_source = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
@@ -302,7 +460,7 @@ class Finding(PublicRecord, Revisable, VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    history = History(m2m_fields=["evidence"])
+    history = History(m2m_fields=["evidence", "checked_sources"])
 
     class Meta:
         ordering = ["state__name", "indicator__order"]
@@ -312,10 +470,18 @@ class Finding(PublicRecord, Revisable, VersionedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "indicator"],
-                condition=Q(revision_of__isnull=True),
+                condition=Q(revision_of__isnull=True, jurisdiction__isnull=True),
                 name="laws_finding_unique_state_indicator",
                 violation_error_message=_(
                     "A finding for this state and indicator already exists: edit it instead."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "indicator"],
+                condition=Q(revision_of__isnull=True, jurisdiction__isnull=False),
+                name="laws_finding_unique_jurisdiction_indicator",
+                violation_error_message=_(
+                    "A finding for this jurisdiction and indicator already exists: edit it instead."
                 ),
             ),
             models.UniqueConstraint(fields=["revision_of"], name="laws_finding_one_open_revision"),
@@ -347,6 +513,13 @@ class Finding(PublicRecord, Revisable, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.state} – {self.indicator}: {self.status}"
+
+    def validate_constraints(self, exclude=None):
+        # The uniqueness of a state's answer is conditional on `jurisdiction` (empty: the state
+        # itself); a form without that field must still check it.
+        if exclude:
+            exclude = set(exclude) - {"jurisdiction"}
+        super().validate_constraints(exclude=exclude)
 
 
 class ImportBatchStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import transaction
 from treaties.models import State
 
 from .models import Finding, FindingStatus, Indicator, LawProvision
+from .scope import evidence_scope
 
 
 def validate_finding(
@@ -29,6 +30,16 @@ def validate_finding(
         errors.setdefault("evidence", []).append(
             f"Evidence must be provisions of {state.name}'s own laws; not: {labels}."
         )
+    if status == FindingStatus.YES and evidence and not foreign:
+        scope = evidence_scope(state, evidence)
+        if not scope.whole_state:
+            covered = ", ".join(j.name for j in scope.jurisdictions)
+            missing = ", ".join(j.name for j in scope.missing)
+            errors.setdefault("status", []).append(
+                f"A 'yes' for {state.name} must cover the whole state: the evidence covers "
+                f"{covered} only. Cite the law of {missing} too, or make the finding 'partial' "
+                "(its scope is then shown)."
+            )
     if status == FindingStatus.NO and not (note or "").strip():
         errors.setdefault("note", []).append(
             "A 'no' finding must explain what was reviewed (absence of evidence is not evidence "

@@ -10,6 +10,11 @@
   provision's `in_force_to`, else its law's `date_repealed` — the latest of them; else open.
 - Both ends are inclusive.
 
+**Jurisdictions.** A `yes` whose evidence is the law of the state's parts (England and Wales,
+Scotland, Northern Ireland) holds for the whole state only once *every* part is covered: its
+start is the latest of the parts' earliest starts (or the earliest start of a law binding the
+whole state, if one is cited and is earlier). A `partial` holds from the first part covered.
+
 A finding with an unknown start is **undated**: we know it holds now, not since when. No date is
 ever guessed (not from `year_enacted` either). `as_of` answers count only *dated* findings
 whose period covers the date; undated ones are reported apart (`undated` in the timeline and in
@@ -32,6 +37,7 @@ from django.db.models import (
     Count,
     DateField,
     ExpressionWrapper,
+    F,
     Max,
     Min,
     OuterRef,
@@ -50,29 +56,50 @@ from .models import Finding, FindingStatus, Indicator, LawProvision, LawStatus
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
-def _evidence_aggregate(aggregate) -> Subquery:
-    """One aggregate over the cited provisions (of published laws) of the outer finding."""
-    evidence = (
-        LawProvision.objects.filter(findings=OuterRef("pk"), law__publication_status=PUBLISHED)
-        .annotate(
-            start=Coalesce(
-                "in_force_from",
-                # An amended law's date in force says nothing of a provision an amendment
-                # added (Japan's 1999 Act gained simple possession in 2014).
-                Case(
-                    When(~Q(law__status=LawStatus.AMENDED), then="law__date_in_force"),
-                    default=Value(None),
-                    output_field=DateField(),
-                ),
+def _cited(finding_ref) -> QuerySet:
+    """The cited provisions (of published laws) of the finding `finding_ref` points at, each
+    with the `start` and `end` the rules read."""
+    return LawProvision.objects.filter(
+        findings=finding_ref, law__publication_status=PUBLISHED
+    ).annotate(
+        start=Coalesce(
+            "in_force_from",
+            # An amended law's date in force says nothing of a provision an amendment
+            # added (Japan's 1999 Act gained simple possession in 2014).
+            Case(
+                When(~Q(law__status=LawStatus.AMENDED), then="law__date_in_force"),
+                default=Value(None),
+                output_field=DateField(),
             ),
-            end=Coalesce("in_force_to", "law__date_repealed"),
-        )
-        .order_by()
-        .values("findings")
-        .annotate(value=aggregate)
-        .values("value")
+        ),
+        end=Coalesce("in_force_to", "law__date_repealed"),
     )
+
+
+def _evidence_aggregate(aggregate, rows: QuerySet | None = None) -> Subquery:
+    """One aggregate over the cited provisions (of published laws) of the outer finding."""
+    rows = _cited(OuterRef("pk")) if rows is None else rows
+    evidence = rows.order_by().values("findings").annotate(value=aggregate).values("value")
     return Subquery(evidence[:1])
+
+
+def _latest_part_start() -> Subquery:
+    """For the outer finding: the latest, over the jurisdictions its evidence binds, of each
+    jurisdiction's earliest start (when the last part of the state came to be covered)."""
+    part_start = (
+        _cited(OuterRef(OuterRef("pk")))
+        .filter(law__jurisdiction=OuterRef("law__jurisdiction"))
+        .order_by()
+        .values("law__jurisdiction")
+        .annotate(value=Min("start"))
+        .values("value")[:1]
+    )
+    rows = (
+        _cited(OuterRef("pk"))
+        .filter(law__jurisdiction__isnull=False)
+        .annotate(part_start=Subquery(part_start, output_field=DateField()))
+    )
+    return _evidence_aggregate(Max("part_start"), rows)
 
 
 def with_period(findings: QuerySet) -> QuerySet:
@@ -80,7 +107,23 @@ def with_period(findings: QuerySet) -> QuerySet:
     cited = _evidence_aggregate(Count("pk"))
     unknown_start = _evidence_aggregate(Count("pk", filter=Q(start__isnull=True)))
     unknown_end = _evidence_aggregate(Count("pk", filter=Q(end__isnull=True)))
+    whole_state_start = _evidence_aggregate(
+        Min("start"), _cited(OuterRef("pk")).filter(law__jurisdiction__isnull=True)
+    )
     derived_from = Case(
+        When(
+            Q(_cited__gt=0, _unknown_start=0, status=FindingStatus.YES, _latest_part__isnull=False),
+            # The whole state is covered when its last part is, unless a law binding the whole
+            # state was in force earlier.
+            then=Case(
+                When(
+                    Q(_whole_start__isnull=False, _whole_start__lt=F("_latest_part")),
+                    then="_whole_start",
+                ),
+                default="_latest_part",
+                output_field=DateField(),
+            ),
+        ),
         When(
             Q(_cited__gt=0, _unknown_start=0),
             then=_evidence_aggregate(Min("start")),
@@ -97,6 +140,8 @@ def with_period(findings: QuerySet) -> QuerySet:
         _cited=Coalesce(cited, 0),
         _unknown_start=Coalesce(unknown_start, 0),
         _unknown_end=Coalesce(unknown_end, 0),
+        _latest_part=_latest_part_start(),
+        _whole_start=whole_state_start,
     ).annotate(
         period_from=Coalesce("effective_from", derived_from, output_field=DateField()),
         period_to=Coalesce("effective_to", derived_to, output_field=DateField()),
@@ -113,10 +158,15 @@ class Cited:
     law_date_in_force: datetime.date | None
     law_date_repealed: datetime.date | None
     law_status: str
+    # The jurisdiction the cited provision's law binds (None: the whole state).
+    jurisdiction_id: int | None = None
 
 
 def period(
-    effective_from: datetime.date | None, effective_to: datetime.date | None, cited: list[Cited]
+    effective_from: datetime.date | None,
+    effective_to: datetime.date | None,
+    cited: list[Cited],
+    status: str | None = None,
 ) -> tuple[datetime.date | None, datetime.date | None, bool]:
     """(period_from, period_to, dated) by the rules above, in Python: `with_period`'s answer for
     a finding whose cited provisions are already at hand (the country detail reads them with the
@@ -127,22 +177,37 @@ def period(
     ]
     ends = [c.in_force_to or c.law_date_repealed for c in cited]
     derived_from = min(starts) if cited and None not in starts else None
+    parts: dict[int, datetime.date] = {}
+    for c, start in zip(cited, starts, strict=True):
+        if c.jurisdiction_id is not None and start is not None:
+            parts[c.jurisdiction_id] = min(start, parts.get(c.jurisdiction_id, start))
+    if derived_from is not None and status == FindingStatus.YES and parts:
+        # Covered as a whole once the last part is (or earlier, by a law for the whole state).
+        whole = [s for c, s in zip(cited, starts, strict=True) if c.jurisdiction_id is None]
+        derived_from = max(parts.values())
+        if whole and min(whole) < derived_from:
+            derived_from = min(whole)
     derived_to = max(ends) if cited and None not in ends else None
     period_from = effective_from or derived_from
     period_to = effective_to or derived_to
     return period_from, period_to, period_from is not None
 
 
-def holding(findings: QuerySet, as_of: datetime.date | None) -> QuerySet:
+def holding(
+    findings: QuerySet, as_of: datetime.date | None, *, undated_hold: bool = False
+) -> QuerySet:
     """The findings that hold at `as_of` (dated, and their period covers it); all of them when
-    `as_of` is None (the answer today)."""
+    `as_of` is None (the answer today). With `undated_hold`, an undated finding counts as
+    holding too: the answer the undated findings *might* change, from which an `as_of` answer
+    reports what it left out (`undated`)."""
     if as_of is None:
         return findings
     if "period_from" not in findings.query.annotations:
         findings = with_period(findings)
-    return findings.filter(period_from__lte=as_of).filter(
-        Q(period_to__isnull=True) | Q(period_to__gte=as_of)
-    )
+    started = Q(period_from__lte=as_of)
+    if undated_hold:
+        started |= Q(period_from__isnull=True)
+    return findings.filter(started).filter(Q(period_to__isnull=True) | Q(period_to__gte=as_of))
 
 
 def published_findings() -> QuerySet:

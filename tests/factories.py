@@ -13,10 +13,12 @@ from laws.models import (
     Law,
     LawKind,
     LawProvision,
+    Source,
     Topic,
 )
 from treaties.models import (
     ConsentType,
+    Jurisdiction,
     Objection,
     Participation,
     Region,
@@ -137,6 +139,27 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"indicator_{n}")
     name = factory.LazyAttribute(lambda o: o.slug.replace("_", " ").capitalize())
     order = factory.Sequence(lambda n: n)
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+
+    state = factory.SubFactory(StateFactory)
+    code = factory.Sequence(lambda n: f"XX-J{n}")
+    name = factory.Sequence(lambda n: f"Jurisdiction {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ("url",)
+
+    url = factory.Sequence(lambda n: f"https://legislation.example.org/page/{n}")
+    grade = "official"
+    publisher = "Example Legislation Portal (official)"
+    read_on = datetime.date(2026, 12, 6)
 
 
 class LawFactory(factory.django.DjangoModelFactory):

@@ -115,6 +115,63 @@ class State(models.Model):
         return self.name
 
 
+class Jurisdiction(models.Model):
+    """A part of a state with law of its own (England and Wales, Scotland, Northern Ireland; a US
+    state, an Australian state, a Canadian province). A law may bind one jurisdiction only
+    (`laws.Law.jurisdiction`); a state-level `yes` then needs every *constituent* jurisdiction of
+    the state covered, otherwise it is `partial` with the scope named (DOMAIN.md, "Scope").
+
+    `constituent` jurisdictions together make up the whole state (GB-EAW, GB-SCT, GB-NIR); a
+    state without any has one body of law for the matter. Sub-national jurisdictions may later
+    carry findings of their own (`laws.Finding.jurisdiction`)."""
+
+    # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
+    public_data = True
+    str_relations = ("state",)
+
+    state = models.ForeignKey(
+        State,
+        # States are reference data: a state with jurisdictions cannot be deleted.
+        on_delete=models.PROTECT,
+        related_name="jurisdictions",
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("ISO 3166-2 code where one exists (GB-EAW, GB-SCT, US-CA, AU-NSW)."),
+    )
+    name = models.CharField(max_length=150)
+    constituent = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Part of the complete division of the state: a state-level 'yes' must cover every "
+            "constituent jurisdiction."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = History()
+
+    class Meta:
+        ordering = ["state__name", "order", "code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}-[A-Z0-9]{1,9}$"),
+                name="treaties_jurisdiction_code_format",
+                violation_error_message=_(
+                    "A jurisdiction code is the state's ISO code, a hyphen and the part's code "
+                    "(GB-SCT)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Treaty(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True

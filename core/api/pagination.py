@@ -89,3 +89,28 @@ class StrictPageNumberPagination(PageNumberPagination):
                 },
             },
         ]
+
+
+UNDATED_SCHEMA = {
+    "type": "object",
+    "description": "Only with `as_of`: what the answer left out (or, for `not_assessed` "
+    "conditions, took in) because a finding it turns on has no known start date — we know it "
+    "holds now, not whether it held on `as_of`. Never read such a state as a 'no'.",
+    "properties": {
+        "count": {"type": "integer"},
+        "countries": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "ISO 3166-1 alpha-2 codes (lists of states).",
+        },
+    },
+}
+
+
+class AsOfPagination(StrictPageNumberPagination):
+    """Pages of a list that answers `as_of`: the view may add `undated` to the page."""
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["undated"] = UNDATED_SCHEMA
+        return out

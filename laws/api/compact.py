@@ -16,9 +16,9 @@ from django.utils.dateparse import parse_date
 
 from core.publication import PublicationStatus
 from hotpath.cache import versioned
-from laws.models import Indicator, Law, LawProvision
+from laws.models import Indicator, Law, LawProvision, Source
 from laws.timeline import Cited, period
-from treaties.models import Reservation
+from treaties.models import Jurisdiction, Reservation
 
 
 class JSONArrayAgg(Aggregate):
@@ -113,7 +113,23 @@ def with_evidence(findings):
             law_date_in_force="law__date_in_force",
             law_date_repealed="law__date_repealed",
             law_status="law__status",
-        )
+            law_jurisdiction_id="law__jurisdiction_id",
+            law_jurisdiction_code="law__jurisdiction__code",
+            law_jurisdiction_name="law__jurisdiction__name",
+            # Where the text was read (issue 11): the finding's sources and their grades.
+            source_url="source__url",
+            source_grade="source__grade",
+            source_publisher="source__publisher",
+            source_read_on="source__read_on",
+        ),
+        checked_json=_rows_json(
+            Source.objects.all(),
+            "findings_checked",
+            url="url",
+            grade="grade",
+            publisher="publisher",
+            read_on="read_on",
+        ),
     )
 
 
@@ -132,6 +148,13 @@ def attach_evidence(findings) -> None:
                 title=row["law_title"],
                 citation=row["law_citation"],
                 source_url=row["law_source_url"],
+                jurisdiction=None
+                if row["law_jurisdiction_id"] is None
+                else Jurisdiction(
+                    pk=row["law_jurisdiction_id"],
+                    code=row["law_jurisdiction_code"],
+                    name=row["law_jurisdiction_name"],
+                ),
             )
             provision = LawProvision(
                 pk=row["id"],
@@ -139,6 +162,7 @@ def attach_evidence(findings) -> None:
                 label=row["label"],
                 heading=row["heading"],
                 order=row["order"],
+                source=_source(row, "source_"),
             )
             evidence.append(provision)
             cited.append(
@@ -148,16 +172,31 @@ def attach_evidence(findings) -> None:
                     law_date_in_force=_date(row["law_date_in_force"]),
                     law_date_repealed=_date(row["law_date_repealed"]),
                     law_status=row["law_status"],
+                    jurisdiction_id=row["law_jurisdiction_id"],
                 )
             )
         finding.published_evidence = evidence
+        finding.checked_list = [
+            _source(row) for row in sorted(_loads(finding.checked_json), key=lambda r: r["url"])
+        ]
         finding.period_from, finding.period_to, finding.dated = period(
-            finding.effective_from, finding.effective_to, cited
+            finding.effective_from, finding.effective_to, cited, finding.status
         )
 
 
 def _date(value):
     return parse_date(value) if value else None
+
+
+def _source(row: dict, prefix: str = "") -> Source | None:
+    if row.get(prefix + "url") is None:
+        return None
+    return Source(
+        url=row[prefix + "url"],
+        grade=row[prefix + "grade"],
+        publisher=row[prefix + "publisher"],
+        read_on=_date(row[prefix + "read_on"]),
+    )
 
 
 @versioned

@@ -153,7 +153,7 @@ class FindingFilterSet(StrictFilterSet):
         fields: list[str] = []
 
     def filter_as_of(self, queryset, name, value):
-        return holding(queryset, value)
+        return holding(queryset, value, undated_hold=getattr(self, "undated_hold", False))
 
     def check(self, data):
         if data.get("updated_since") is not None and data.get("status") == NOT_ASSESSED:
@@ -274,6 +274,10 @@ class CountryFilterSet(StrictFilterSet):
             return queryset
         return queryset.filter(pk__in=search.match_states(value))
 
+    # True in the second pass of an `as_of` answer: undated findings count as holding, so the
+    # view can say which states the answer left out as undated (`undated_states`).
+    undated_hold = False
+
     @property
     def as_of_date(self):
         return self.form.cleaned_data.get("as_of")
@@ -300,14 +304,18 @@ class CountryFilterSet(StrictFilterSet):
     def filter_criminalises(self, queryset, name, value):
         for slug in value:
             yes = published_findings().filter(indicator__slug=slug, status=FindingStatus.YES)
-            yes = holding(yes, self.as_of_date)
+            yes = holding(yes, self.as_of_date, undated_hold=self.undated_hold)
             queryset = queryset.filter(pk__in=yes.values("state_id"))
         return queryset
 
     def filter_finding(self, queryset, name, value):
         for condition in value:
             slug, _, status = condition.partition(":")
-            findings = holding(published_findings().filter(indicator__slug=slug), self.as_of_date)
+            findings = holding(
+                published_findings().filter(indicator__slug=slug),
+                self.as_of_date,
+                undated_hold=self.undated_hold,
+            )
             if status == NOT_ASSESSED:
                 queryset = queryset.exclude(pk__in=findings.values("state_id"))
             else:

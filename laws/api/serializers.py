@@ -9,6 +9,16 @@ from rest_framework.reverse import reverse
 
 from core.api.fields import DetailLinkField, detail_url
 from laws import search
+from laws.api.sources import (
+    SCOPE_SCHEMA,
+    SOURCE_SCHEMA,
+    DatedSourceField,
+    SourceField,
+    finding_scope,
+    finding_sources,
+    source_dict,
+    verification_sentence,
+)
 from laws.api.vocabulary import indicator_ids, treaty_ids
 from laws.models import (
     NOT_ASSESSED,
@@ -102,6 +112,13 @@ class RankField(serializers.Field):
 extend_schema_field({"type": "number", "nullable": True, "description": RANK_HELP})(RankField)
 
 
+class JurisdictionRefSerializer(serializers.Serializer):
+    """A part of a state with law of its own (England and Wales, Scotland, ...)."""
+
+    code = serializers.CharField(help_text="ISO 3166-2 code where one exists (GB-SCT).")
+    name = serializers.CharField()
+
+
 class LawRefSerializer(serializers.ModelSerializer):
     url = DetailLinkField(view_name="law-detail")
 
@@ -115,6 +132,10 @@ class LawListSerializer(serializers.ModelSerializer):
     country = CountryRefSerializer(source="state")
     rank = RankField()
     snippet = SnippetField()
+    jurisdiction = JurisdictionRefSerializer(
+        allow_null=True,
+        help_text="The part of the state the law binds (e.g. Scotland); null: the whole state.",
+    )
 
     class Meta:
         model = Law
@@ -122,6 +143,7 @@ class LawListSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "country",
+            "jurisdiction",
             "title",
             "title_original",
             "language",
@@ -158,6 +180,9 @@ class LawListSerializer(serializers.ModelSerializer):
                 "name": state.name,
                 "url": detail_url(self.context, "country-detail", "iso2", state.iso2),
             },
+            "jurisdiction": None
+            if law.jurisdiction is None
+            else {"code": law.jurisdiction.code, "name": law.jurisdiction.name},
             "title": _text(law.title),
             "title_original": _text(law.title_original),
             "language": law.language,
@@ -190,6 +215,19 @@ class LawProvisionSerializer(serializers.ModelSerializer):
         max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
     )
 
+    text = serializers.CharField(
+        help_text="The provision's text, verbatim as `source` gives it, in `text_language`; "
+        "an omission in the quote is marked […]."
+    )
+    source = SourceField(help_text="Where the text was read.")
+    text_en = serializers.CharField(
+        help_text="An English text, only where a source gives one (`text_en_source`)."
+    )
+    text_en_source = SourceField()
+    in_force_from_source = DatedSourceField("in_force_from")
+    in_force_to_source = DatedSourceField("in_force_to")
+    verification_source = serializers.SerializerMethodField()
+
     class Meta:
         model = LawProvision
         fields = [
@@ -198,13 +236,23 @@ class LawProvisionSerializer(serializers.ModelSerializer):
             "heading",
             "summary",
             "text",
+            "text_language",
+            "text_version",
+            "source",
+            "text_en",
+            "text_en_source",
             "in_force_from",
+            "in_force_from_source",
             "in_force_to",
+            "in_force_to_source",
             "max_penalty_years",
             "indicators",
             "verified",
             "verification_source",
         ]
+
+    def get_verification_source(self, obj) -> str:
+        return verification_sentence([obj.source]) if obj.source else obj.verification_source
 
 
 class LawDetailSerializer(LawListSerializer):
@@ -212,10 +260,22 @@ class LawDetailSerializer(LawListSerializer):
     amends = serializers.SerializerMethodField(help_text="Published laws this law amends.")
     amended_by = serializers.SerializerMethodField(help_text="Published laws amending this one.")
 
+    date_adopted_source = DatedSourceField("date_adopted")
+    date_in_force_source = DatedSourceField("date_in_force")
+    date_repealed_source = DatedSourceField("date_repealed")
+
     class Meta(LawListSerializer.Meta):
         fields = [
             name for name in LawListSerializer.Meta.fields if name not in ("rank", "snippet")
-        ] + ["full_text", "provisions", "amends", "amended_by"]
+        ] + [
+            "date_adopted_source",
+            "date_in_force_source",
+            "date_repealed_source",
+            "full_text",
+            "provisions",
+            "amends",
+            "amended_by",
+        ]
 
     @extend_schema_field(LawRefSerializer(many=True))
     def get_amends(self, obj):
@@ -241,6 +301,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
     provision_heading = serializers.CharField(source="heading")
     provision_url = serializers.SerializerMethodField()
     source_url = serializers.CharField(source="law.source_url")
+    jurisdiction = JurisdictionRefSerializer(
+        source="law.jurisdiction",
+        allow_null=True,
+        help_text="The part of the state the law binds; null: the whole state.",
+    )
+    source = SourceField(help_text="Where the provision's text was read.")
 
     class Meta:
         model = LawProvision
@@ -254,6 +320,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "provision_heading",
             "provision_url",
             "source_url",
+            "jurisdiction",
+            "source",
         ]
 
     def get_law_url(self, obj) -> str:
@@ -276,8 +344,20 @@ class _FindingFields(serializers.Serializer):
     note = serializers.CharField(help_text="Explanation; for `no`, what was reviewed.")
     evidence = EvidenceSerializer(source="published_evidence", many=True)
     evidence_citation = serializers.CharField(help_text="Pinpoint citation as a lawyer writes it.")
-    verified = serializers.BooleanField()
-    verification_source = serializers.CharField()
+    scope = serializers.SerializerMethodField(
+        help_text="Which part of the state the evidence covers (null for `not_assessed`). A "
+        "state-level `yes` covers the whole state; with part of it the answer is `partial`."
+    )
+    sources = serializers.SerializerMethodField(
+        help_text="The pages the answer rests on, with their grade and the date read: the "
+        "evidence's texts, and for a `no` the pages read and found lacking."
+    )
+    verified = serializers.SerializerMethodField(
+        help_text="True when the answer rests on sources that are named (`sources`)."
+    )
+    verification_source = serializers.SerializerMethodField(
+        help_text='`sources` as one sentence in English: "Verified against ...".'
+    )
     effective_from = serializers.DateField(allow_null=True, help_text="As set by an editor.")
     effective_to = serializers.DateField(allow_null=True, help_text="As set by an editor.")
     period_from = serializers.DateField(
@@ -294,6 +374,21 @@ class _FindingFields(serializers.Serializer):
         help_text="False: we know it holds now, not since when; `as_of` queries do not count "
         "it at past dates."
     )
+
+    @extend_schema_field(SCOPE_SCHEMA | {"nullable": True})
+    def get_scope(self, obj):
+        return finding_scope(obj)
+
+    @extend_schema_field({"type": "array", "items": SOURCE_SCHEMA})
+    def get_sources(self, obj):
+        return [source_dict(s) for s in finding_sources(obj)]
+
+    def get_verified(self, obj) -> bool:
+        return bool(finding_sources(obj)) or bool(getattr(obj, "verified", False))
+
+    def get_verification_source(self, obj) -> str:
+        sources = finding_sources(obj)
+        return verification_sentence(sources) if sources else obj.verification_source
 
 
 class FindingSerializer(_FindingFields):

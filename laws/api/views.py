@@ -20,11 +20,20 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from rest_framework.reverse import reverse
 
+from core.api.pagination import AsOfPagination
 from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from core.publication import PublicationStatus
 from hotpath.cache import versioned
 from hotpath.compiled import CompiledQueries
-from laws.models import NOT_ASSESSED, Finding, Indicator, IndicatorBasis, Law, LawProvision
+from laws.models import (
+    NOT_ASSESSED,
+    Finding,
+    Indicator,
+    IndicatorBasis,
+    Law,
+    LawProvision,
+    Source,
+)
 from laws.timeline import holding, with_period
 from treaties.models import Objection, Participation, ParticipationStatus, State
 
@@ -55,7 +64,7 @@ def published_evidence_prefetch():
     return Prefetch(
         "evidence",
         queryset=LawProvision.objects.filter(law__publication_status=PUBLISHED)
-        .select_related("law")
+        .select_related("law__jurisdiction", "source")
         .order_by("law__title", "order", "pk"),
         to_attr="published_evidence",
     )
@@ -186,6 +195,7 @@ class NotAssessed:
     note: str = ""
     evidence_citation: str = ""
     published_evidence: list = field(default_factory=list)
+    checked_list: list = field(default_factory=list)
     verified: bool = False
     verification_source: str = ""
     effective_from: None = None
@@ -200,6 +210,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
 
     queryset = State.objects.select_related("region", "subregion").order_by("name", "iso2")
     filterset_class = CountryFilterSet
+    pagination_class = AsOfPagination
     list_serializer_class = CountrySummarySerializer
     detail_serializer_class = CountryDetailSerializer
     lookup_field = "iso2"
@@ -260,7 +271,24 @@ class CountryViewSet(PublicReadOnlyViewSet):
                     "finding_status": finding_status,
                 }
             )
-        return self.get_paginated_response(results)
+        return self.with_undated(self.get_paginated_response(results))
+
+    def with_undated(self, response):
+        """With `as_of`: the states whose place in the answer turns on an undated finding (it
+        holds now; whether it held on that day is not known), so that none is read as a 'no'."""
+        if not self.request.query_params.get("as_of") or response.status_code != 200:
+            return response
+
+        def answer(undated_hold: bool) -> set[str]:
+            filterset = self.filterset_class(
+                self.request.query_params, queryset=State.objects.all(), request=self.request
+            )
+            filterset.undated_hold = undated_hold
+            return set(filterset.qs.values_list("iso2", flat=True))
+
+        changed = sorted(answer(False) ^ answer(True))
+        response.data["undated"] = {"count": len(changed), "countries": changed}
+        return response
 
     def country_rows(self):
         return self.filter_queryset(self.get_queryset()).values_list(
@@ -317,7 +345,7 @@ class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
 
     queryset = (
         Law.objects.published()
-        .select_related("state")
+        .select_related("state", "jurisdiction")
         .order_by("state__name", "year_enacted", "title", "pk")
     )
     filterset_class = LawFilterSet
@@ -343,15 +371,24 @@ class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
 
     def get_object(self):
         published_laws = Law.objects.published().order_by("title", "pk")
-        queryset = self.get_queryset().prefetch_related(
-            Prefetch(
-                "provisions",
-                queryset=LawProvision.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("indicators", queryset=Indicator.objects.order_by("order", "slug"))
+        sources = [f"{name}_source" for name in ("date_adopted", "date_in_force", "date_repealed")]
+        queryset = (
+            self.get_queryset()
+            .select_related(*sources)
+            .prefetch_related(
+                Prefetch(
+                    "provisions",
+                    queryset=LawProvision.objects.order_by("order", "pk")
+                    .select_related(
+                        "source", "text_en_source", "in_force_from_source", "in_force_to_source"
+                    )
+                    .prefetch_related(
+                        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "slug"))
+                    ),
                 ),
-            ),
-            Prefetch("amends", queryset=published_laws, to_attr="published_amends"),
-            Prefetch("amended_by", queryset=published_laws, to_attr="published_amended_by"),
+                Prefetch("amends", queryset=published_laws, to_attr="published_amends"),
+                Prefetch("amended_by", queryset=published_laws, to_attr="published_amended_by"),
+            )
         )
         return self.get_object_or_404(queryset, pk=int(self.kwargs["pk"]))
 
@@ -386,7 +423,12 @@ class FindingViewSet(PublicListViewSet):
     queryset = (
         with_period(Finding.objects.published())
         .select_related("state", "indicator__topic")
-        .prefetch_related(published_evidence_prefetch())
+        .prefetch_related(
+            published_evidence_prefetch(),
+            Prefetch(
+                "checked_sources", queryset=Source.objects.order_by("url"), to_attr="checked_list"
+            ),
+        )
         .order_by(
             "state__name",
             "state__iso2",
@@ -396,6 +438,7 @@ class FindingViewSet(PublicListViewSet):
         )
     )
     filterset_class = FindingFilterSet
+    pagination_class = AsOfPagination
     list_serializer_class = FindingSerializer
 
     def list(self, request, *args, **kwargs):
@@ -404,12 +447,36 @@ class FindingViewSet(PublicListViewSet):
         )
         data = filterset.validated_data()
         if data.get("status") != NOT_ASSESSED:
-            return super().list(request, *args, **kwargs)
-        page = self.paginate_queryset(self.not_assessed_pairs(data))
+            response = super().list(request, *args, **kwargs)
+            if data.get("as_of") and isinstance(response.data, dict):
+                # The findings that hold now but have no known start: not counted at `as_of`.
+                again = self.filterset_class(
+                    request.query_params, queryset=self.get_queryset(), request=request
+                )
+                again.undated_hold = True
+                left_out = again.qs.filter(dated=False)
+                response.data["undated"] = {
+                    "count": left_out.count(),
+                    "countries": sorted(set(left_out.values_list("state__iso2", flat=True))),
+                }
+            return response
+        pairs = self.not_assessed_pairs(data)
+        page = self.paginate_queryset(pairs)
         serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        response = self.get_paginated_response(serializer.data)
+        if data.get("as_of"):
+            still = {
+                (pair.state.pk, pair.indicator.pk)
+                for pair in self.not_assessed_pairs(data, undated_hold=True)
+            }
+            taken_in = [p for p in pairs if (p.state.pk, p.indicator.pk) not in still]
+            response.data["undated"] = {
+                "count": len(taken_in),
+                "countries": sorted({pair.state.iso2 for pair in taken_in}),
+            }
+        return response
 
-    def not_assessed_pairs(self, data) -> "list[NotAssessed]":
+    def not_assessed_pairs(self, data, *, undated_hold=False) -> "list[NotAssessed]":
         """Every (state, indicator) pair of the filtered states and indicators without a
         published finding, in the order of the findings list.
 
@@ -428,7 +495,7 @@ class FindingViewSet(PublicListViewSet):
         if data.get("indicator"):
             indicators = indicators.filter(slug__in=data["indicator"])
         assessed = set(
-            holding(Finding.objects.published(), data.get("as_of"))
+            holding(Finding.objects.published(), data.get("as_of"), undated_hold=undated_hold)
             .filter(state__in=states.values("pk"), indicator__in=indicators.values("pk"))
             .values_list("state_id", "indicator_id")
         )

@@ -196,6 +196,8 @@ def test_detail_evidence_cites_published_provisions_only(api, world):
         "provision_heading": "Indecent images of children",
         "provision_url": f"http://testserver/api/v1/laws/{law_id}/#provision-{world.s1.pk}",
         "source_url": "https://legislation.example.org/act",
+        "jurisdiction": None,  # the law binds the whole state
+        "source": None,  # no page recorded for this (synthetic) provision's text
     }
     # The draft bill's clause is evidence in the database but never in the API.
     labels = [e["provision_label"] for e in findings["distribution"]["evidence"]]

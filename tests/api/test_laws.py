@@ -30,6 +30,7 @@ def test_law_row(api, world):
             "name": "United Kingdom",
             "url": "http://testserver/api/v1/countries/GB/",
         },
+        "jurisdiction": None,
         "title": "Protection of Children Act 1978",
         "title_original": "",
         "language": "",

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from tests.conftest import staff_login
 from tests.factories import UserFactory
 
-LAWS_DIR = settings.DATA_DIR / "laws"
+# The bulk CSV format (laws.csv, provisions.csv, findings.csv): a set of rows for the importers.
+LAWS_DIR = settings.BASE_DIR / "tests" / "fixtures" / "bulk_csv"
 UNTC_DIR = settings.DATA_DIR / "untc"
 
 
@@ -26,8 +27,11 @@ def topics(reference):
 
 @pytest.fixture
 def starter_set(topics):
-    """The starter set loaded by `manage.py import_laws` (published)."""
-    call_command("import_laws", stdout=io.StringIO())
+    """The bulk-format fixture set loaded as the command once loaded the starter set
+    (published)."""
+    from laws.importers.starter_set import import_starter_set
+
+    import_starter_set(LAWS_DIR)
 
 
 def saved_user(**fields):

@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-LAWS_DIR = settings.DATA_DIR / "laws"
+# The bulk CSV format (laws.csv, provisions.csv, findings.csv): a set of rows for the importers.
+LAWS_DIR = settings.BASE_DIR / "tests" / "fixtures" / "bulk_csv"
 TOPIC_FILE = settings.DATA_DIR / "topics" / "csam.json"
 
 
@@ -25,7 +26,10 @@ def topics(reference):
 
 @pytest.fixture
 def starter_set(topics):
-    call_command("import_laws", stdout=io.StringIO())
+    """The bulk-format fixture set, published."""
+    from laws.importers.starter_set import import_starter_set
+
+    import_starter_set(LAWS_DIR)
 
 
 @pytest.fixture

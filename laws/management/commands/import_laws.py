@@ -5,14 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.history import change_reason
 from laws.importers.errors import DataFileError
-from laws.importers.starter_set import import_starter_set
+from laws.importers.national import import_national_law
 
 
 class Command(BaseCommand):
     help = (
-        "Import national laws, their provisions and findings from laws.csv, provisions.csv and "
-        "findings.csv in DIR (default: data/laws/). All or nothing; idempotent. "
-        "Run load_states, load_treaties and load_topics first."
+        "Import national law (laws, provisions with their verbatim text and sources, findings) "
+        "from the state files <iso2>.yaml in DIR (default: data/laws/states/). All or nothing; "
+        "idempotent. Run load_states, load_treaties and load_topics first."
     )
 
     def add_arguments(self, parser):
@@ -22,14 +22,16 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             metavar="DIR",
-            help="folder holding the three CSV files (default: data/laws/)",
+            help="folder holding the state files (default: data/laws/states/)",
         )
 
     def handle(self, *args, directory, **options):
-        directory = directory or settings.DATA_DIR / "laws"
+        directory = directory or settings.DATA_DIR / "laws" / "states"
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a folder.")
         try:
             with change_reason("import_laws"):
-                counts = import_starter_set(directory)
+                counts = import_national_law(directory)
         except DataFileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{directory}:")

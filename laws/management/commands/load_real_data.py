@@ -11,7 +11,7 @@ UNTC_PAGES = ["crc.html", "opac.html", "opsc.html", "opic.html"]
 
 
 class Command(BaseCommand):
-    help = "Load states, treaties, UNTC participation, topics, indicators and the starter laws."
+    help = "Load states, treaties, UNTC participation, topics, indicators and national law."
 
     def handle(self, *args, **options):
         data = settings.DATA_DIR
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             ("import_untc", [str(data / "untc" / name) for name in UNTC_PAGES]),
             ("link_reservations", []),
             ("load_topics", []),
-            ("import_laws", [str(data / "laws")]),
+            ("import_laws", [str(data / "laws" / "states")]),
         ]
         # One data-version bump at the end (if anything changed), not one per row.
         with data_changes():
