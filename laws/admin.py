@@ -27,7 +27,7 @@ from treaties.models import TreatyProvision
 
 from . import admin_import  # noqa: F401  (bulk import and UNTC refresh pages)
 from .forms import FindingAdminForm
-from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Topic
+from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Source, Topic
 
 admin.site.site_header = _("CRIN Legal Database")
 admin.site.site_title = _("CRIN Legal Database admin")
@@ -42,12 +42,14 @@ class LawProvisionInline(
         ("label", "order"),
         "heading",
         "summary",
-        "text",
+        ("text", "text_language"),
+        "source",
         "indicators",
         ("in_force_from", "in_force_to", "max_penalty_years"),
         ("verified", "verification_source"),
     ]
     filter_horizontal = ["indicators"]
+    autocomplete_fields = ["source"]
     # Compact rows: a law can have dozens of provisions on one page.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     # Indicators are a short vocabulary: read once for the page, not once per provision.
@@ -85,19 +87,45 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["state"]
     search_fields = ["title", "title_original", "citation", "state__name", "=state__iso2"]
-    autocomplete_fields = ["state", "amends"]
+    autocomplete_fields = [
+        "state",
+        "jurisdiction",
+        "amends",
+        "date_adopted_source",
+        "date_in_force_source",
+        "date_repealed_source",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["state", "title", "title_original", "language", "kind", "citation"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "state",
+                    "jurisdiction",
+                    "title",
+                    "title_original",
+                    "language",
+                    "kind",
+                    "citation",
+                ]
+            },
+        ),
         (
             _("Dates and status"),
             {
                 "fields": [
                     "year_enacted",
-                    ("date_adopted", "date_in_force", "date_repealed"),
+                    ("date_adopted", "date_adopted_source", "date_adopted_quote"),
+                    ("date_in_force", "date_in_force_source", "date_in_force_quote"),
+                    ("date_repealed", "date_repealed_source", "date_repealed_quote"),
                     "status",
                     "amends",
-                ]
+                ],
+                "description": _(
+                    "A date only where a page states it: name the page (a source) and copy the "
+                    "words that state the date."
+                ),
             },
         ),
         (
@@ -156,9 +184,45 @@ class LawProvisionAdmin(
         "law__state__name",
         "=law__state__iso2",
     ]
-    autocomplete_fields = ["law"]
+    autocomplete_fields = [
+        "law",
+        "source",
+        "text_en_source",
+        "in_force_from_source",
+        "in_force_to_source",
+    ]
     filter_horizontal = ["indicators"]
     readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["law", ("label", "order"), "heading", "summary", "indicators"]}),
+        (
+            _("Text, as the source gives it"),
+            {
+                "fields": [
+                    ("text", "text_language"),
+                    "source",
+                    "text_version",
+                    ("text_en", "text_en_source"),
+                ],
+                "description": _(
+                    "Copy the text character for character from the page named as its source; "
+                    "mark an omission with […]. Never paraphrase here: summaries go in the "
+                    "summary."
+                ),
+            },
+        ),
+        (
+            _("In force"),
+            {
+                "fields": [
+                    ("in_force_from", "in_force_from_source", "in_force_from_quote"),
+                    ("in_force_to", "in_force_to_source", "in_force_to_quote"),
+                    "max_penalty_years",
+                ]
+            },
+        ),
+        (_("Review"), {"fields": [("verified", "verification_source"), "updated_at"]}),
+    ]
 
     def get_queryset(self, request):
         # str() of a provision cites its law: autocomplete results and lists need it joined.
@@ -263,7 +327,7 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "evidence_citation",
         "note",
     ]
-    autocomplete_fields = ["state", "indicator", "evidence"]
+    autocomplete_fields = ["state", "indicator", "evidence", "checked_sources"]
     readonly_fields = ["reviewed_by", "reviewed_at", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
     fieldsets = [
@@ -271,7 +335,7 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         (
             _("Evidence"),
             {
-                "fields": ["evidence", "evidence_citation", "note"],
+                "fields": ["evidence", "evidence_citation", "note", "checked_sources"],
                 "description": _(
                     "A 'yes' or 'partial' cites at least one provision of this state's law; "
                     "the list offers the chosen state's provisions. A 'no' explains what was "
@@ -316,3 +380,14 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             obj.reviewed_by = request.user
             obj.reviewed_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """The pages texts, dates and findings were read on. Forums, encyclopaedia copies, blogs,
+    news, law-firm pages and document dumps are refused (laws/sources.py)."""
+
+    list_display = ["publisher", "grade", "url", "read_on"]
+    list_filter = ["grade", "read_on"]
+    search_fields = ["url", "publisher"]
+    readonly_fields = ["updated_at"]

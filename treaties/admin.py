@@ -21,6 +21,7 @@ from core.admin import (
 
 from .models import (
     EndNote,
+    Jurisdiction,
     Objection,
     Participation,
     ParticipationStatus,
@@ -62,6 +63,17 @@ class RegionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
     ordering = ["parent__name", "name"]
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Parts of a state with law of their own (England and Wales, Scotland, ...)."""
+
+    list_display = ["name", "code", "state", "constituent", "order"]
+    list_filter = ["constituent", ("state", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["state"]
+    search_fields = ["name", "code", "state__name"]
+    autocomplete_fields = ["state"]
 
 
 @admin.register(State)
