@@ -29,5 +29,9 @@ urlpatterns = [
 # The public research site: English at /, other languages under /fr/, /es/, /ru/, /ar/.
 urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=False)
 
-# A database outage is a 503 with Retry-After (JSON under /api/), not a 500 (crin_legal/health.py).
+# Under /api/ every error is JSON, whatever the path (crin_legal/errors.py); a database outage is a
+# 503 with Retry-After (JSON under /api/), not a 500 (crin_legal/health.py).
+handler400 = "crin_legal.errors.bad_request"
+handler403 = "crin_legal.errors.permission_denied"
+handler404 = "crin_legal.errors.page_not_found"
 handler500 = "crin_legal.health.server_error"

@@ -95,6 +95,7 @@ urlpatterns = [
     *public_urlpatterns,
     path("schema/", PublicSchemaView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="v1:schema"), name="docs"),
-    # Anything else under /api/v1/ is a JSON 404, not Django's HTML page.
-    re_path(r"^.*$", not_found),
+    # Anything else under /api/v1/ is a JSON 404, not Django's HTML page; `[\s\S]`: a newline in
+    # the path (`%0A`) too, which `.` does not match.
+    re_path(r"^[\s\S]*$", not_found),
 ]
