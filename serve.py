@@ -15,10 +15,20 @@ Environment (the same names as gunicorn.conf.py where they mean the same):
   leaves the core to the other)
 - ACCESS_LOG: 1 (default) logs every request to stdout; 0 when the proxy in front logs
 - WORKERS_LIFETIME: seconds after which a worker is replaced (default none; >= 60)
+
+The process tree stays clean (docs/SECURITY.md, "Faults"): workers die with this process, even
+when it is killed with SIGKILL and cannot stop them itself (Linux's parent-death signal, set in
+each worker as it is forked), and the server refuses to start on an address already bound
+(granian binds with SO_REUSEPORT, so a second server would otherwise share the port with the
+first one's workers).
 """
 
+import ctypes
+import errno
 import multiprocessing
 import os
+import signal
+import socket
 import sys
 
 # A production server: production mode unless DJANGO_ENV says otherwise (docker-compose's local
@@ -30,6 +40,51 @@ os.environ.setdefault("DJANGO_ENV", "production")
 def check_secret_key() -> None:
     if os.environ["DJANGO_ENV"] == "production" and len(os.environ.get("SECRET_KEY", "")) < 50:
         sys.exit("serve.py: refusing to start: set SECRET_KEY (50+ random characters).")
+
+
+PR_SET_PDEATHSIG = 1
+SERVER_PID = "CRIN_SERVER_PID"
+
+
+_forked_by = 0
+
+
+def _before_fork() -> None:
+    global _forked_by
+    _forked_by = os.getpid()
+
+
+def die_with_parent() -> None:
+    """In a worker: be killed when the server process dies, however it dies (SIGKILL included).
+    Linux only (prctl); elsewhere the workers rely on the server's own shutdown. Only a process
+    the server itself started (a fork made by a worker is left alone)."""
+    parent = int(os.environ.get(SERVER_PID) or 0)
+    if not parent or os.getpid() == parent or not sys.platform.startswith("linux"):
+        return
+    if _forked_by and _forked_by != parent:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent:  # the server died before the signal was armed
+        os._exit(1)
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Refuse to start when something already listens on the address: a plain bind (no
+    SO_REUSEPORT) fails while any socket listens there, a leftover worker's included."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # Connections of a previous server in TIME_WAIT do not hold the port (as for granian).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            sys.exit(f"serve.py: refusing to start: {host}:{port} is already in use.")
+        raise
+    finally:
+        probe.close()
 
 
 def options() -> dict:
@@ -66,7 +121,17 @@ def main() -> None:
     check_secret_key()
     from granian import Granian
 
-    Granian(**options()).serve()
+    settings = options()
+    check_address_free(settings["address"], settings["port"])
+    # Workers are forked from this process (or spawned, where fork is not the default):
+    # each arms the parent-death signal as it starts.
+    os.environ[SERVER_PID] = str(os.getpid())
+    os.register_at_fork(before=_before_fork, after_in_child=die_with_parent)
+    Granian(**settings).serve()
+
+
+if __name__ == "__mp_main__":  # a worker started by "spawn" re-imports this module
+    die_with_parent()
 
 
 if __name__ == "__main__":
