@@ -281,6 +281,9 @@ API_RATE_ANON = int(os.environ.get("API_RATE_ANON", "120"))
 API_RATE_PARTNER = int(os.environ.get("API_RATE_PARTNER", "1200"))
 API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 API_RATE_CACHE = "ratelimit"
+# The site's search and export pages (/search/, the dataset, ?format=csv|xlsx): per client, a
+# count of their own in the same window and counter store; a partner key has its own limit.
+SITE_RATE_ANON = int(os.environ.get("SITE_RATE_ANON", os.environ.get("API_RATE_ANON", "120")))
 # How many reverse proxies in front append to X-Forwarded-For (0: the client is REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Editors' logins: django-axes locks an address, and a username, out for AXES_COOLOFF_TIME hours

@@ -1,4 +1,5 @@
-"""Rate limits of the public API, per client, with a counter shared by every worker.
+"""Rate limits of the public API and of the site's search and export pages, per client, with a
+counter shared by every worker.
 
 A client is its partner API key when it sends one (`X-API-Key: <key>` or
 `Authorization: Api-Key <key>`), else its IP address (REMOTE_ADDR, or the address
@@ -7,17 +8,24 @@ an atomic increment in the `ratelimit` cache (Redis when REDIS_URL is set, so ev
 server counts together). Over the limit: 429 with `Retry-After` and a JSON body. A key that is
 unknown or revoked: 401. If the counter is unreachable (Redis down), requests are let through:
 the site keeps serving.
+
+The site's search and export pages (`/search/`, the dataset zip, any page asked for as a file
+with `?format=`, in every language) are counted the same way, per client, in a window of their
+own (`SITE_RATE_ANON`; a partner key its own limit, as on the API): over the limit, a 429 page
+with `Retry-After`. Browsing the other pages is not limited.
 """
 
 import logging
 import math
+import re
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.utils import timezone
 
 from access.clients import client_ip, presented_key
@@ -143,13 +151,44 @@ def error(status: int, detail: str, **headers) -> JsonResponse:
     return response
 
 
+def site_page(status: int, title: str, detail: str, **headers) -> HttpResponse:
+    """A short HTML page for the site (no template, no database: it answers floods)."""
+    response = HttpResponse(
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)}</title>"
+        f"<h1>{escape(title)}</h1><p>{escape(detail)}</p></html>",
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _site_pattern() -> re.Pattern:
+    prefixes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return re.compile(rf"^/(?:(?:{prefixes})/)?(?:search/|downloads/dataset\.zip$)")
+
+
 class ApiRateLimitMiddleware:
+    """The API's rate limits, and the same for the site's search and export pages."""
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.site_limited = _site_pattern()
+
+    def is_limited_site_page(self, request) -> bool:
+        """Search, the dataset, and any page asked for as a file (`?format=csv|xlsx`); never the
+        editors' admin."""
+        path = request.path_info
+        if path.startswith("/" + settings.ADMIN_URL):
+            return False
+        return bool(self.site_limited.match(path)) or "format" in request.GET
 
     def __call__(self, request):
         request.api_key = None
         if not request.path_info.startswith("/api/"):
+            if self.is_limited_site_page(request):
+                return self.site(request)
             return self.get_response(request)
 
         key = presented_key(request)
@@ -193,6 +232,33 @@ class ApiRateLimitMiddleware:
         if used is not None:
             response["X-RateLimit-Remaining"] = str(max(0, limit - used))
         return response
+
+    def site(self, request):
+        key = presented_key(request)
+        if key is not None:
+            api_key = ApiKey.find(key) if key else None
+            if api_key is None:
+                return site_page(
+                    401,
+                    "Invalid API key",
+                    "The API key sent with this request is unknown or revoked.",
+                    WWW_Authenticate='Api-Key realm="api"',
+                )
+            client, limit = f"site:key:{api_key.pk}", api_key.requests_per_minute
+            self.touch(api_key)
+        else:
+            client, limit = f"site:ip:{client_ip(request) or 'unknown'}", settings.SITE_RATE_ANON
+        used, seconds_left = count(client, settings.API_RATE_WINDOW)
+        if used is not None and used > limit:
+            retry_after = max(1, math.ceil(seconds_left))
+            return site_page(
+                429,
+                "Too many requests",
+                f"Searches and downloads are limited to {limit} per "
+                f"{settings.API_RATE_WINDOW} seconds. Please retry after {retry_after} seconds.",
+                Retry_After=str(retry_after),
+            )
+        return self.get_response(request)
 
     @staticmethod
     def touch(api_key: ApiKey) -> None:

@@ -60,8 +60,10 @@ def api():
 @pytest.fixture(autouse=True)
 def _no_rate_limit_by_default(settings):
     """Tests send hundreds of API requests a minute from one address: the anonymous limit is
-    lifted unless a test sets it (tests/security/test_api_access.py does)."""
+    lifted unless a test sets it (tests/security/test_api_access.py does); so is the site's
+    search and export limit (tests/security/test_site_rate_limits.py)."""
     settings.API_RATE_ANON = 10**9
+    settings.SITE_RATE_ANON = 10**9
 
 
 def staff_login(client, user):
