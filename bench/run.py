@@ -276,11 +276,14 @@ def rows(query: str, peer: str, body) -> object:
             + [("indicator", f["indicator"], f["status"]) for f in body["findings"]]
         )
     if query == "Q6":
+        # Ours names "signed, not party" `signed_not_party_count` (its `signatory_count` is
+        # every state that signed, as the UN pages count); the peers' SQL counts the former.
         items = body["results"] if peer == "ours" else body
+        key = "signed_not_party_count" if peer == "ours" else "signatory_count"
         return [
-            (r["code"], int(r["party_count"]), int(r["signatory_count"]))
+            (r["code"], int(r["party_count"]), int(r[key]))
             for r in items
-            if int(r["party_count"]) or int(r["signatory_count"])
+            if int(r["party_count"]) or int(r[key])
         ]
     return None  # Q3, Q5: each peer ranks or pages in its own order; counts are reported
 

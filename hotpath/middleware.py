@@ -88,7 +88,8 @@ class SecurityHeadersMiddleware:
 
 class RejectNulBytesMiddleware:
     """A NUL byte in a query parameter is a 400 naming it, on every page and API route (a path
-    with one matches no route: a 404).
+    with one matches no route: a 404); so is a query string of more than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS parameters.
 
     PostgreSQL cannot hold NUL in text, so such a value would otherwise reach the database and
     fail there (a 500). The API's own filters already refuse it with the same message; this
@@ -109,12 +110,25 @@ class RejectNulBytesMiddleware:
         try:
             parameters = request.GET.lists()
         except TooManyFieldsSent:
-            # Left to the views, which answer it in their own shape (the API: a JSON 400).
-            return self.get_response(request)
+            # Answered here, once: a view reading request.GET again would raise it inside this
+            # handler (a chained traceback in the log for one bad request). Django logs the 400
+            # in one line ("Bad Request: ...").
+            return self._too_large(request)
         for name, values in parameters:
             if "\x00" in name or any("\x00" in value for value in values):
                 return self._refuse(request, name.replace("\x00", "\\x00"))
         return self.get_response(request)
+
+    def _too_large(self, request) -> HttpResponse:
+        message = "The query string is too large."
+        if is_api_path(request.path):
+            return JsonResponse(
+                {"detail": "Invalid request.", "errors": {"non_field_errors": [message]}},
+                status=400,
+            )
+        return HttpResponse(
+            f"Bad request: {message}", status=400, content_type="text/plain; charset=utf-8"
+        )
 
     def _refuse(self, request, name: str) -> HttpResponse:
         if is_api_path(request.path):

@@ -25,8 +25,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.http import HttpResponse, JsonResponse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from access.clients import client_ip, presented_key
 from access.models import ApiKey

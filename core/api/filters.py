@@ -4,8 +4,9 @@ django-filter silently ignores parameters it does not know and, for some fields,
 cannot parse; a partner site with a misspelt filter would get the whole table back as if it were
 the answer. Everything here turns such input into a 400 that names the parameter:
 
-- `check_query_parameters` runs before any filtering: unknown names, NUL bytes, oversized values,
-  and a single-valued parameter repeated with different values.
+- `check_method` runs first: a method the route does not serve is a 405, whatever the query.
+- `check_query_parameters` runs before any filtering: unknown names, empty values, NUL bytes,
+  oversized values, and a single-valued parameter repeated with different values.
 - `CodeListFilter` takes codes of a controlled vocabulary (treaty codes, indicator slugs, region
   slugs, ISO alpha-2 codes), repeated or comma-separated, and checks every one against the
   database, so an unknown code is an error, never an empty list.
@@ -22,7 +23,7 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 
 from hotpath.cache import vocabulary_set
 
@@ -31,6 +32,17 @@ MAX_LIST_ITEMS = 300
 # Parameters every list endpoint accepts besides its filters.
 PAGINATION_PARAMETERS = ("page", "page_size")
 FORMAT_PARAMETER = "format"
+
+
+EMPTY_VALUE = "Empty value: give a value, or leave the parameter out."
+
+
+def check_method(view, request) -> None:
+    """A method the view does not serve is a 405 before the query is read (a TRACE or POST with
+    a bad parameter is still a 405, as the schema says: only GET, HEAD and OPTIONS)."""
+    method = request.method.lower()
+    if method not in view.http_method_names or not hasattr(view, method):
+        raise MethodNotAllowed(request.method)
 
 
 def check_query_parameters(
@@ -53,6 +65,10 @@ def check_query_parameters(
             problems.append("Unknown query parameter. Allowed: " + ", ".join(sorted(allowed)) + ".")
         elif any("\x00" in value for value in values):
             problems.append("A value contains a NUL byte.")
+        elif any(value == "" for value in values):
+            # `?updated_since=` is not "no filter": the schema's types (a date, a number, a code
+            # of a vocabulary, a non-empty text) have no empty value.
+            problems.append(EMPTY_VALUE)
         elif any(len(value) > MAX_VALUE_LENGTH for value in values):
             problems.append(f"A value is longer than {MAX_VALUE_LENGTH} characters.")
         elif name not in multi_valued and len(set(values)) > 1:
@@ -262,6 +278,9 @@ class StrictFilterSet(django_filters.FilterSet):
     """
 
     updated_since = UpdatedSinceFilter(help_text=UPDATED_SINCE_HELP)
+    # Rules that involve several parameters, as the schema states them (`x-constraints` on the
+    # operation, core.api.schema); `check` enforces them.
+    constraints: list[str] = []
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:

@@ -41,3 +41,39 @@ class PublicAutoSchema(AutoSchema):
         for code in ("401", "429", "503"):
             responses.setdefault(code, self._get_response_for_code(DetailErrorSerializer, code))
         return responses
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return operation
+        filterset = getattr(self.view, "filterset_class", None)
+        rules = list(getattr(filterset, "constraints", [])) if self._is_list_view() else []
+        names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        if "page" in names:
+            rules.append("`page` <= the last page (a 404 otherwise)")
+        if rules:
+            # OpenAPI 3.0 cannot state a rule between parameters: said in words, and listed for
+            # tools under an extension. Each broken rule is a 400 naming a parameter.
+            operation["x-constraints"] = rules
+            text = "Rules between parameters (a 400 naming the parameter when broken, a 404 for "
+            text += "a page past the last): " + "; ".join(rules) + "."
+            description = operation.get("description", "")
+            operation["description"] = f"{description}\n\n{text}" if description else text
+        return operation
+
+
+def require_values(result, generator, request, public):
+    """Post-processing hook: a query parameter given is a parameter with a value (an empty
+    value is a 400, core.api.filters.check_query_parameters), so every string parameter, and
+    every string item of an array parameter, has `minLength: 1`."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "array":
+                    schema = schema.get("items", {})
+                if schema.get("type") == "string" and "enum" not in schema:
+                    schema.setdefault("minLength", 1)
+    return result

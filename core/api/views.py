@@ -3,7 +3,12 @@
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
-from .filters import PAGINATION_PARAMETERS, StrictFilterBackend, check_query_parameters
+from .filters import (
+    PAGINATION_PARAMETERS,
+    StrictFilterBackend,
+    check_method,
+    check_query_parameters,
+)
 from .json import JSONRenderer
 from .pagination import StrictPageNumberPagination
 from .renderers import CSVRenderer
@@ -58,6 +63,7 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def initial(self, request, *args, **kwargs):
+        check_method(self, request)
         # Before content negotiation, so that `?format=xml` is a 400 naming `format`.
         allowed, multi = self.allowed_query_parameters()
         check_query_parameters(

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api.filters import check_query_parameters
+from core.api.filters import check_method, check_query_parameters
 from core.api.schema import PublicAutoSchema
 
 ENDPOINTS = (
@@ -30,6 +30,7 @@ class IndexView(APIView):
     schema = PublicAutoSchema()
 
     def initial(self, request, *args, **kwargs):
+        check_method(self, request)
         check_query_parameters(
             request.query_params,
             allowed=(),

@@ -49,7 +49,12 @@ included, and `/findings/?status=not_assessed` lists the unassessed (state, indi
   (1 to 500, default 50). A page beyond the last one is a 404.
 - Countries are keyed by ISO 3166-1 alpha-2 (case-insensitive); regions and sub-regions are
   UN M49, rendered as `{slug, name}`; filters take the slug (`europe`, `western-europe`).
+- An absent value is `null`, never `""`: a text, date, code or link that a record does not
+  have (e.g. the `consent_type` of a state that only signed). In CSV it is an empty cell.
 - Parameters shown as arrays may be repeated or comma-separated (`country=gb,fr`).
+- A parameter given has a value: `?updated_since=` (empty) is a 400, not "no filter"; leave
+  the parameter out instead.
+- Only GET, HEAD and OPTIONS: any other method is a 405, whatever the query string.
 - Codes of a controlled vocabulary (treaty, indicator, topic, region, country, status, kind)
   are checked: an unknown one is an error, never an empty list.
 
@@ -81,6 +86,7 @@ class PublicSchemaView(SpectacularAPIView):
             "drf_spectacular.hooks.postprocess_schema_enums",
             "crin_legal.api.hooks.add_data_enums",
             "access.schema.document_rate_limits",
+            "core.api.schema.require_values",
         ],
         "ENUM_NAME_OVERRIDES": {
             "LawKindEnum": "laws.models.LawKind",

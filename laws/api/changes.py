@@ -34,7 +34,8 @@ KINDS = ("law", "finding", "participation")
 SINCE_HELP = (
     "ISO 8601 date or date-time (`2026-03-01T12:00:00Z`; without an offset it is UTC; write "
     "`+` as `%2B`): changes at or after this moment. Without it, every published or withdrawn "
-    "record. Keep the last `changed_at` you saw and pass it next time."
+    "record. Keep the last `changed_at` you saw and pass it next time. `updated_since` means "
+    "the same here: give one of them (both with different moments is a 400)."
 )
 
 
@@ -45,6 +46,8 @@ class ChangeFilterSet(StrictFilterSet):
         method="noop",
         help_text="Only changes of this kind of record.",
     )
+
+    constraints = ["`since` and `updated_since`: one of them, or both the same moment"]
 
     class Meta:
         model = Law  # unused: the view builds its own query from the validated values

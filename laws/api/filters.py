@@ -80,10 +80,14 @@ class LawFilterSet(StrictFilterSet):
     status = StrictChoiceFilter(choices=LawStatus.choices, field_name="status")
     kind = StrictChoiceFilter(choices=LawKind.choices, field_name="kind")
     year_min = YearFilter(
-        field_name="year_enacted", lookup_expr="gte", help_text="Enacted in or after this year."
+        field_name="year_enacted",
+        lookup_expr="gte",
+        help_text="Enacted in or after this year. Not greater than `year_max` (a 400 otherwise).",
     )
     year_max = YearFilter(
-        field_name="year_enacted", lookup_expr="lte", help_text="Enacted in or before this year."
+        field_name="year_enacted",
+        lookup_expr="lte",
+        help_text="Enacted in or before this year. Not less than `year_min` (a 400 otherwise).",
     )
     q = django_filters.CharFilter(
         method="filter_q",
@@ -93,6 +97,8 @@ class LawFilterSet(StrictFilterSet):
         "first with `rank` and a `snippet`; when nothing matches, titles close to the words "
         "(typos) are returned. See docs/SEARCH_AND_TIME.md.",
     )
+
+    constraints = ["`year_min` <= `year_max`"]
 
     class Meta:
         model = Law

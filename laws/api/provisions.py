@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.api.filters import StrictFilterSet
+from core.api.serializers import PublicModelSerializer
 from core.api.views import PublicListViewSet
 from laws import search
 from laws.models import Indicator, LawProvision
@@ -62,7 +63,7 @@ class ProvisionFilterSet(StrictFilterSet):
         return search_or_400(search.search_provisions, queryset, value)
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
+class ProvisionSerializer(PublicModelSerializer):
     """A section or article of a published law."""
 
     url = serializers.SerializerMethodField(help_text="The law's URL, #provision-<id>.")

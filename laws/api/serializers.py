@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.api.fields import DetailLinkField, detail_url
+from core.api.serializers import NullableCharField, PublicModelSerializer, absent_as_null
 from laws import search
 from laws.api.sources import (
     SCOPE_SCHEMA,
@@ -38,13 +39,13 @@ from treaties.api.serializers import (
 FINDING_STATUSES = [*FindingStatus.values, NOT_ASSESSED]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(PublicModelSerializer):
     class Meta:
         model = Topic
         fields = ["slug", "name", "description"]
 
 
-class IndicatorBasisSerializer(serializers.ModelSerializer):
+class IndicatorBasisSerializer(PublicModelSerializer):
     """A treaty provision that requires, recommends or defines what the indicator asks."""
 
     treaty = serializers.CharField(source="provision.treaty.code")
@@ -64,7 +65,7 @@ class IndicatorBasisSerializer(serializers.ModelSerializer):
         )
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(PublicModelSerializer):
     url = DetailLinkField(view_name="indicator-detail", lookup_field="slug")
     topic = TopicSerializer()
     treaty_basis = IndicatorBasisSerializer(source="bases", many=True)
@@ -119,7 +120,7 @@ class JurisdictionRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class LawRefSerializer(serializers.ModelSerializer):
+class LawRefSerializer(PublicModelSerializer):
     url = DetailLinkField(view_name="law-detail")
 
     class Meta:
@@ -127,7 +128,7 @@ class LawRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "citation", "url"]
 
 
-class LawListSerializer(serializers.ModelSerializer):
+class LawListSerializer(PublicModelSerializer):
     url = DetailLinkField(view_name="law-detail")
     country = CountryRefSerializer(source="state")
     rank = RankField()
@@ -184,8 +185,8 @@ class LawListSerializer(serializers.ModelSerializer):
             if law.jurisdiction is None
             else {"code": law.jurisdiction.code, "name": law.jurisdiction.name},
             "title": _text(law.title),
-            "title_original": _text(law.title_original),
-            "language": law.language,
+            "title_original": absent_as_null(law.title_original),
+            "language": absent_as_null(law.language),
             "kind": law.kind,
             "citation": _text(law.citation),
             "year_enacted": None if law.year_enacted is None else int(law.year_enacted),
@@ -193,9 +194,9 @@ class LawListSerializer(serializers.ModelSerializer):
             "date_in_force": _date(law.date_in_force),
             "date_repealed": _date(law.date_repealed),
             "status": law.status,
-            "source_url": _text(law.source_url),
+            "source_url": absent_as_null(law.source_url),
             "verified": bool(law.verified),
-            "verification_source": _text(law.verification_source),
+            "verification_source": absent_as_null(law.verification_source),
             "rank": None if rank is None else round(float(rank), 6),
             "snippet": search.snippet_html(law.snippet) if hasattr(law, "snippet") else None,
         }
@@ -209,18 +210,18 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-class LawProvisionSerializer(serializers.ModelSerializer):
+class LawProvisionSerializer(PublicModelSerializer):
     indicators = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     max_penalty_years = serializers.DecimalField(
         max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
     )
 
-    text = serializers.CharField(
+    text = NullableCharField(
         help_text="The provision's text, verbatim as `source` gives it, in `text_language`; "
         "an omission in the quote is marked […]."
     )
     source = SourceField(help_text="Where the text was read.")
-    text_en = serializers.CharField(
+    text_en = NullableCharField(
         help_text="An English text, only where a source gives one (`text_en_source`)."
     )
     text_en_source = SourceField()
@@ -251,8 +252,10 @@ class LawProvisionSerializer(serializers.ModelSerializer):
             "verification_source",
         ]
 
-    def get_verification_source(self, obj) -> str:
-        return verification_sentence([obj.source]) if obj.source else obj.verification_source
+    def get_verification_source(self, obj) -> str | None:
+        return absent_as_null(
+            verification_sentence([obj.source]) if obj.source else obj.verification_source
+        )
 
 
 class LawDetailSerializer(LawListSerializer):
@@ -286,7 +289,7 @@ class LawDetailSerializer(LawListSerializer):
         return LawRefSerializer(obj.published_amended_by, many=True, context=self.context).data
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(PublicModelSerializer):
     """A provision of a published law cited in support of a finding.
 
     `provision_url` is the law's API URL with a `#provision-<id>` fragment naming the provision
@@ -298,9 +301,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
     law_url = serializers.SerializerMethodField()
     provision_id = serializers.IntegerField(source="id")
     provision_label = serializers.CharField(source="label")
-    provision_heading = serializers.CharField(source="heading")
+    provision_heading = NullableCharField(source="heading")
     provision_url = serializers.SerializerMethodField()
-    source_url = serializers.CharField(source="law.source_url")
+    source_url = NullableCharField(source="law.source_url")
     jurisdiction = JurisdictionRefSerializer(
         source="law.jurisdiction",
         allow_null=True,
@@ -341,9 +344,9 @@ class _FindingFields(serializers.Serializer):
         help_text="`not_assessed`: no published finding for this state and indicator — never "
         "to be read as `no`.",
     )
-    note = serializers.CharField(help_text="Explanation; for `no`, what was reviewed.")
+    note = NullableCharField(help_text="Explanation; for `no`, what was reviewed.")
     evidence = EvidenceSerializer(source="published_evidence", many=True)
-    evidence_citation = serializers.CharField(help_text="Pinpoint citation as a lawyer writes it.")
+    evidence_citation = NullableCharField(help_text="Pinpoint citation as a lawyer writes it.")
     scope = serializers.SerializerMethodField(
         help_text="Which part of the state the evidence covers (null for `not_assessed`). A "
         "state-level `yes` covers the whole state; with part of it the answer is `partial`."
@@ -386,9 +389,11 @@ class _FindingFields(serializers.Serializer):
     def get_verified(self, obj) -> bool:
         return bool(finding_sources(obj)) or bool(getattr(obj, "verified", False))
 
-    def get_verification_source(self, obj) -> str:
+    def get_verification_source(self, obj) -> str | None:
         sources = finding_sources(obj)
-        return verification_sentence(sources) if sources else obj.verification_source
+        return absent_as_null(
+            verification_sentence(sources) if sources else obj.verification_source
+        )
 
 
 class FindingSerializer(_FindingFields):

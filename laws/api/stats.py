@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.api.filters import AsOfField, check_query_parameters
 from core.api.schema import PublicAutoSchema
+from core.api.serializers import NullableCharField, absent_as_null
 from laws.models import NOT_ASSESSED, FindingStatus, Indicator, IndicatorBasis
 from laws.timeline import holding, indicator_timeline, published_findings, treaty_timeline
 from treaties.api.filters import published_participations
@@ -132,7 +133,9 @@ class TimelineView(_StatsView):
                         help_text="The last point: the date of the UNTC data for a treaty, "
                         "today for an indicator."
                     ),
-                    "source": serializers.CharField(allow_blank=True),
+                    "source": NullableCharField(
+                        help_text="The UNTC data's source; null for an indicator."
+                    ),
                     "series": point_serializer(many=True),
                     "undated": serializers.DictField(
                         child=serializers.IntegerField(),
@@ -160,7 +163,7 @@ class TimelineView(_StatsView):
                     "treaty": treaty.code,
                     "indicator": None,
                     "as_of": as_of,
-                    "source": treaty.status_source,
+                    "source": absent_as_null(treaty.status_source),
                     "series": [{"year": p.year, "date": p.date, **p.counts} for p in points],
                     "undated": None,
                 }
@@ -172,7 +175,7 @@ class TimelineView(_StatsView):
                 "treaty": None,
                 "indicator": indicator.slug,
                 "as_of": today,
-                "source": "",
+                "source": None,
                 "series": [{"year": p.year, "date": p.date, **p.counts} for p in points],
                 "undated": undated,
             }
@@ -184,8 +187,8 @@ def gap_reservation_serializer(**kwargs):
         name="GapReservation",
         fields={
             "kind": serializers.CharField(),
-            "heading": serializers.CharField(),
-            "text": serializers.CharField(),
+            "heading": NullableCharField(),
+            "text": NullableCharField(),
             "date": serializers.DateField(allow_null=True),
             "withdrawn_date": serializers.DateField(allow_null=True),
             "provisions": serializers.ListField(
@@ -314,8 +317,8 @@ class GapsView(_StatsView):
                     "reservations": [
                         {
                             "kind": r.kind,
-                            "heading": r.heading,
-                            "text": r.text,
+                            "heading": absent_as_null(r.heading),
+                            "text": absent_as_null(r.text),
                             "date": r.date,
                             "withdrawn_date": r.withdrawn_date,
                             "provisions": sorted(

@@ -256,12 +256,13 @@ class CountryViewSet(PublicReadOnlyViewSet):
         url = reverse("country-detail", kwargs={"iso2": "ZZ"}, request=request)
         head, tail = url.rsplit("ZZ", 1)
         results = []
-        for pk, iso2, iso3, name, r_slug, r_name, s_slug, s_name, un_status in page:
+        for pk, iso2, iso3, m49, name, r_slug, r_name, s_slug, s_name, un_status in page:
             treaty_status, finding_status = statuses.get(pk, neither)
             results.append(
                 {
                     "iso2": iso2,
                     "iso3": iso3,
+                    "iso_numeric": m49,
                     "name": name,
                     "region": {"slug": r_slug, "name": r_name},
                     "subregion": None if s_slug is None else {"slug": s_slug, "name": s_name},
@@ -295,6 +296,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
             "pk",
             "iso2",
             "iso3",
+            "m49",
             "name",
             "region__slug",
             "region__name",

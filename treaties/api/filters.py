@@ -142,19 +142,23 @@ class ParticipationFilterSet(StrictFilterSet):
         field_name="consent_date",
         lookup_expr="gte",
         on_date=True,
-        help_text="Consent to be bound deposited in or after this year.",
+        help_text="Consent to be bound deposited in or after this year. Not greater than "
+        "`consent_year_max` (a 400 otherwise).",
     )
     consent_year_max = YearFilter(
         field_name="consent_date",
         lookup_expr="lte",
         on_date=True,
-        help_text="Consent to be bound deposited in or before this year.",
+        help_text="Consent to be bound deposited in or before this year. Not less than "
+        "`consent_year_min` (a 400 otherwise).",
     )
     as_of = AsOfFilter(
         method="filter_as_of",
         help_text="YYYY-MM-DD: only states that had signed or consented by that day, with "
         "`status` (and the `status` filter) as of that day; dates stay as recorded.",
     )
+
+    constraints = ["`consent_year_min` <= `consent_year_max`"]
 
     class Meta:
         model = Participation

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import DetailLinkField
+from core.api.serializers import NullableChoiceField, PublicModelSerializer
 from treaties.models import (
     ConsentType,
     Objection,
@@ -18,7 +19,7 @@ from treaties.models import (
 )
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(PublicModelSerializer):
     """A UN M49 region or sub-region. `slug` is the value the `region`/`subregion` filters take."""
 
     class Meta:
@@ -26,7 +27,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class CountryRefSerializer(serializers.ModelSerializer):
+class CountryRefSerializer(PublicModelSerializer):
     """A state as referred to from other records."""
 
     url = DetailLinkField(view_name="country-detail", lookup_field="iso2")
@@ -36,23 +37,29 @@ class CountryRefSerializer(serializers.ModelSerializer):
         fields = ["iso2", "name", "url"]
 
 
-class CountryListSerializer(serializers.ModelSerializer):
+class CountryListSerializer(PublicModelSerializer):
     url = DetailLinkField(view_name="country-detail", lookup_field="iso2")
+    iso_numeric = serializers.RegexField(
+        r"^[0-9]{3}$",
+        source="m49",
+        read_only=True,
+        help_text="ISO 3166-1 numeric code (the same as the UN M49 code), three digits.",
+    )
     region = RegionSerializer()
     subregion = RegionSerializer()
 
     class Meta:
         model = State
-        fields = ["iso2", "iso3", "name", "region", "subregion", "un_status", "url"]
+        fields = ["iso2", "iso3", "iso_numeric", "name", "region", "subregion", "un_status", "url"]
 
 
-class ReservationSerializer(serializers.ModelSerializer):
+class ReservationSerializer(PublicModelSerializer):
     class Meta:
         model = Reservation
         fields = ["kind", "heading", "text", "date", "withdrawn_date"]
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(PublicModelSerializer):
     """An objection the state made to another state's reservation or declaration."""
 
     reserving_state = CountryRefSerializer(allow_null=True)
@@ -65,14 +72,14 @@ class ObjectionSerializer(serializers.ModelSerializer):
 STATUS_CHOICES = [ParticipationStatus.PARTY.value, ParticipationStatus.SIGNATORY.value]
 
 
-class _ParticipationFields(serializers.ModelSerializer):
+class _ParticipationFields(PublicModelSerializer):
     treaty = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = serializers.SerializerMethodField(
         help_text="party (consent to be bound deposited, not withdrawn) or signatory (signed "
         "only). `no_action` only for a withdrawn participation without signature."
     )
-    consent_type = serializers.ChoiceField(
-        choices=ConsentType.choices, allow_blank=True, help_text="Empty when not a party."
+    consent_type = NullableChoiceField(
+        choices=ConsentType.choices, help_text="null when not a party (signed only)."
     )
     reservations = ReservationSerializer(many=True)
 
@@ -136,12 +143,18 @@ class CountryParticipationSerializer(_ParticipationFields):
         return objections.to_representation(made)
 
 
-class TreatyListSerializer(serializers.ModelSerializer):
+class TreatyListSerializer(PublicModelSerializer):
     url = DetailLinkField(view_name="treaty-detail", lookup_field="code")
     party_count = serializers.IntegerField(
         help_text="States bound (published participation, consent deposited, not withdrawn)."
     )
-    signatory_count = serializers.IntegerField(help_text="States that signed but are not party.")
+    signatory_count = serializers.IntegerField(
+        help_text="States that signed (published participation), whether or not they are "
+        "party since: the UN Treaty Collection's count of signatories."
+    )
+    signed_not_party_count = serializers.IntegerField(
+        help_text="States that signed but are not party (no consent to be bound deposited)."
+    )
 
     class Meta:
         model = Treaty
@@ -154,12 +167,13 @@ class TreatyListSerializer(serializers.ModelSerializer):
             "entry_into_force",
             "party_count",
             "signatory_count",
+            "signed_not_party_count",
             "status_as_of",
             "url",
         ]
 
 
-class TreatyProvisionNodeSerializer(serializers.ModelSerializer):
+class TreatyProvisionNodeSerializer(PublicModelSerializer):
     children = serializers.SerializerMethodField()
 
     class Meta:

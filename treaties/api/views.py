@@ -19,8 +19,8 @@ PUBLISHED = Q(participations__publication_status=PublicationStatus.PUBLISHED)
 
 
 def treaties_with_counts(regions: list[str] | None = None):
-    """Treaties with their party and signatory counts; with `regions` (region or sub-region
-    slugs), counting only the states of those regions."""
+    """Treaties with their party, signatory and signed-not-party counts; with `regions` (region
+    or sub-region slugs), counting only the states of those regions."""
     scope = PUBLISHED
     if regions:
         scope &= Q(participations__state__region__slug__in=regions) | Q(
@@ -33,7 +33,11 @@ def treaties_with_counts(regions: list[str] | None = None):
             & Q(participations__consent_date__isnull=False)
             & Q(participations__withdrawal_date__isnull=True),
         ),
+        # All that signed, as the UN Treaty Collection counts its signatories.
         signatory_count=Count(
+            "participations", filter=scope & Q(participations__signature_date__isnull=False)
+        ),
+        signed_not_party_count=Count(
             "participations",
             filter=scope
             & Q(participations__signature_date__isnull=False)
