@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "crin_legal",
     "core",
@@ -77,7 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "hotpath.middleware.CorsMiddleware",
+    # CORS for the public API (django-cors-headers; the CORS_* settings below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,6 +276,16 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
+# CORS (django-cors-headers, docs/SECURITY.md): the public API under /api/ may be read from any
+# origin, never with credentials; preflights allow only reads and the API key headers. Anything
+# else (the admin, the site) gets no CORS header.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "x-api-key")
+CORS_EXPOSE_HEADERS = ("Retry-After", "Content-Disposition")
+CORS_PREFLIGHT_MAX_AGE = 86400
 # Public API rate limits (hotpath.ratelimit), per client per API_RATE_WINDOW seconds: an IP
 # address, or a partner key (its own limit, API_RATE_PARTNER by default). The counter lives in
 # the "ratelimit" cache: Redis when REDIS_URL is set, shared by every worker.

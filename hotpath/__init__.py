@@ -24,7 +24,8 @@ Modules: `models` (the stamp), `cache` (stamp reads, response cache, 304s, per-v
 `versioned` / `vocabulary_set`), `compiled` (SQL compiled once per query string and data
 version), `fastpath` (WSGI answers for cache hits), `handler` (the lean middleware stack),
 `ratelimit` (per-client counters in one Redis round trip with the cache reads), `db_router`
-(public reads on a replica), `middleware` (security headers, CORS, NUL bytes: replicated by the
-fast path). It imports only `access` (who the client is) and Django (docs/ARCHITECTURE.md).
+(public reads on a replica), `middleware` (security headers and NUL bytes). CORS is
+django-cors-headers' (settings CORS_*); the fast path replicates its headers too. It imports
+only `access` (who the client is), Django and those libraries (docs/ARCHITECTURE.md).
 Measured in docs/PERFORMANCE.md.
 """

@@ -31,9 +31,12 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from corsheaders.signals import check_request_enabled
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.signals import setting_changed
@@ -44,7 +47,6 @@ from django.utils.regex_helper import _lazy_re_compile
 
 from access.clients import API_KEY_HEADER, client_ip
 from hotpath import cache as public_cache
-from hotpath.middleware import CORS_EXPOSE_HEADERS
 
 from . import ratelimit
 
@@ -58,7 +60,7 @@ PASSED = ratelimit.PASSED
 # replication and its tests are updated.
 REPLICATED_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
-    "hotpath.middleware.CorsMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,7 +125,15 @@ class _Config:
             and not settings.PREPEND_WWW
             and not settings.USE_X_FORWARDED_HOST
             and settings.FORCE_SCRIPT_NAME is None
+            # django-cors-headers as configured (settings.py): any origin, no credentials, no
+            # private-network grants, no signal handler deciding per request.
+            and getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
+            and not getattr(settings, "CORS_ALLOW_CREDENTIALS", False)
+            and not getattr(settings, "CORS_ALLOW_PRIVATE_NETWORK", False)
+            and not check_request_enabled.has_listeners()
         )
+        self.cors_urls = re.compile(getattr(settings, "CORS_URLS_REGEX", r"^.*$"))
+        self.cors_expose = ", ".join(getattr(settings, "CORS_EXPOSE_HEADERS", ()))
         self.allowed_hosts = list(settings.ALLOWED_HOSTS)
         self.proxy_ssl = settings.SECURE_PROXY_SSL_HEADER
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
@@ -205,8 +215,8 @@ def _reset(**kwargs) -> None:
 
 class _Local:
     """Stored responses this worker has served, by cache key, with the finished headers of its
-    GET answers (per language and scheme). Bounded by entries and bytes; the oldest goes first.
-    An entry is only ever served when its token is the current stamp's."""
+    GET answers (per language, scheme and CORS grant). Bounded by entries and bytes; the oldest
+    goes first. An entry is only ever served when its token is the current stamp's."""
 
     MAX_ENTRIES = 512
     MAX_BYTES = 32 * 1024 * 1024
@@ -221,7 +231,7 @@ class _Local:
 
     def put(self, key: str, stored: tuple) -> tuple:
         """Keep `stored` ((token, status, headers, body)); returns the entry kept:
-        (token, status, headers, body, finished GET headers by (language, secure))."""
+        (token, status, headers, body, finished GET headers by (language, secure, cors))."""
         entry = (*stored, {})
         body = stored[3]
         if len(body) > self.MAX_BYTES // 8:
@@ -291,6 +301,7 @@ def _finish(
     *,
     language: str,
     secure: bool,
+    cors: bool,
     used: int | None,
 ) -> list[tuple[str, str]]:
     """The outer middleware's part of the response, innermost first (settings.MIDDLEWARE read
@@ -305,10 +316,13 @@ def _finish(
     headers.setdefault("Content-Language", language)
     for name, value in conf.csp:
         headers.setdefault(name, value)
-    headers.store.pop("access-control-allow-origin", None)  # CorsMiddleware
-    headers.store.pop("access-control-allow-credentials", None)
-    headers.set("Access-Control-Allow-Origin", "*")
-    headers.set("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)
+    # corsheaders' CorsMiddleware.add_response_headers: Vary on the origin always, the grant
+    # only when the request names a (parseable) origin. Its header names are lower case.
+    headers.vary("origin")
+    if cors:
+        headers.set("access-control-allow-origin", "*")
+        if conf.cors_expose:
+            headers.set("access-control-expose-headers", conf.cors_expose)
     if conf.sts and secure:  # SecurityMiddleware
         headers.setdefault("Strict-Transport-Security", conf.sts)
     for name, value in conf.security:
@@ -325,6 +339,18 @@ def _too_many(conf: _Config, seconds_left: float):
     # As django.http.JsonResponse encodes it (DjangoJSONEncoder, ensure_ascii).
     body = json.dumps({"detail": detail}).encode()
     return body, [("Content-Type", "application/json"), ("Retry-After", str(retry_after))]
+
+
+def _cors(origin: str | None) -> bool:
+    """Whether django-cors-headers grants this request's origin (all are, when one is named
+    and parses as a URL)."""
+    if not origin:
+        return False
+    try:
+        urlsplit(origin)
+    except ValueError:
+        return False
+    return True
 
 
 def _language(request: _Request) -> str:
@@ -370,6 +396,9 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
     secure = conf.is_secure(environ)
     if conf.ssl_redirect and not secure:
         return None
+    if not conf.cors_urls.match(path):
+        return None  # CORS would then be decided by django-cors-headers' signal
+    cors = _cors(environ.get("HTTP_ORIGIN"))
 
     request = _Request(environ, path)
     language = _language(request)
@@ -385,7 +414,9 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
         return None
     if used > conf.limit:
         body, items = _too_many(conf, seconds_left)
-        items = _finish(conf, _Headers(items), body, language=language, secure=secure, used=None)
+        items = _finish(
+            conf, _Headers(items), body, language=language, secure=secure, cors=cors, used=None
+        )
         return REASONS[429], items, body
     version = found.get(version_key)
     if not isinstance(version, public_cache.Version):
@@ -400,7 +431,7 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
                 ("Cache-Control", "public, no-cache"),
             ]
         )
-        items = _finish(conf, headers, b"", language=language, secure=secure, used=used)
+        items = _finish(conf, headers, b"", language=language, secure=secure, cors=cors, used=used)
         return REASONS[304], items, b""
     if kept is None or kept[0] != version.token:
         if kept is not None:  # outdated here: the current copy, if stored, is read once
@@ -414,16 +445,19 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
     if method == "HEAD":
         headers = _Headers(stored_items)
         headers.set("X-Cache", "HIT")
-        items = _finish(conf, headers, b"", language=language, secure=secure, used=used)
+        items = _finish(conf, headers, b"", language=language, secure=secure, cors=cors, used=used)
         return REASONS[status], items, b""
     remaining = ("X-RateLimit-Remaining", str(max(0, conf.limit - used)))
-    template = finished.get((language, secure))
+    template = finished.get((language, secure, cors))
     if template is None:
         headers = _Headers(stored_items)
         headers.set("X-Cache", "HIT")
-        items = _finish(conf, headers, body, language=language, secure=secure, used=used)
+        items = _finish(conf, headers, body, language=language, secure=secure, cors=cors, used=used)
         names = [name for name, _value in items]
-        template = finished[(language, secure)] = (items, names.index("X-RateLimit-Remaining"))
+        template = finished[(language, secure, cors)] = (
+            items,
+            names.index("X-RateLimit-Remaining"),
+        )
     items, at = template
     items = items.copy()
     items[at] = remaining

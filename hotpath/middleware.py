@@ -1,8 +1,6 @@
-"""Security headers and CORS (docs/SECURITY.md).
+"""Security headers and NUL bytes (docs/SECURITY.md). CORS is django-cors-headers' (settings:
+CORS_*), which the fast path replicates (hotpath.fastpath).
 
-- `CorsMiddleware`: the public API (/api/) may be read from any origin, without credentials;
-  only GET and HEAD (and their preflight). Nothing else — the admin, the site, any other
-  method — ever gets an Access-Control-Allow-Origin header.
 - `SecurityHeadersMiddleware`: Permissions-Policy on every response, and the framing exception
   of the embeddable map pages (/embed/..., /fr/embed/...): `frame-ancestors *` and no
   X-Frame-Options there. The Content-Security-Policy itself is Django's
@@ -17,48 +15,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.csp import CSP, build_policy
 from django.utils.html import escape
 
-CORS_SAFE_METHODS = ("GET", "HEAD")
-CORS_ALLOW_HEADERS = "Accept, Accept-Language, Authorization, X-API-Key"
-CORS_EXPOSE_HEADERS = "Retry-After, Content-Disposition"
-CORS_MAX_AGE = "86400"
-
 
 def is_api_path(path: str) -> bool:
     return path.startswith("/api/")
-
-
-class CorsMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        api = is_api_path(request.path_info)
-        if (
-            api
-            and request.method == "OPTIONS"
-            and "HTTP_ORIGIN" in request.META
-            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META
-        ):
-            return self.preflight(request)
-        response = self.get_response(request)
-        for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):
-            if header in response:
-                del response[header]
-        if api and request.method in CORS_SAFE_METHODS:
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
-        return response
-
-    def preflight(self, request):
-        requested = request.META["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].strip().upper()
-        response = HttpResponse(status=204)
-        if requested in CORS_SAFE_METHODS:
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
-            response["Access-Control-Max-Age"] = CORS_MAX_AGE
-        # A preflight for any other method gets no CORS headers: the browser refuses it.
-        return response
 
 
 def embed_path_pattern() -> re.Pattern:

@@ -175,10 +175,25 @@ def test_a_hit_is_byte_identical_to_django(stack, data, path, query):
         {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"},
         {"HTTP_ACCEPT_LANGUAGE": "xx"},
         {"HTTP_ORIGIN": "https://partner.example.org"},
+        {"HTTP_ORIGIN": "https://partner.example.org", "REQUEST_METHOD": "HEAD"},
+        {"HTTP_ORIGIN": "http://[::1"},  # django-cors-headers cannot parse it: no grant
+        {"HTTP_ORIGIN": ""},
+        {"HTTP_ORIGIN": "null"},
         {"HTTP_ACCEPT": "application/json"},
         {"HTTP_X_FORWARDED_PROTO": "https"},
     ],
-    ids=["head", "french", "unknown-language", "origin", "accept", "https"],
+    ids=[
+        "head",
+        "french",
+        "unknown-language",
+        "origin",
+        "origin-head",
+        "unparsable-origin",
+        "empty-origin",
+        "null-origin",
+        "accept",
+        "https",
+    ],
 )
 def test_variants_are_byte_identical(stack, data, settings, headers):
     settings.SECURE_HSTS_SECONDS = 31536000
@@ -190,6 +205,38 @@ def test_variants_are_byte_identical(stack, data, settings, headers):
     assert fast == django
     if "HTTP_X_FORWARDED_PROTO" in headers:
         assert dict(fast[1])["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_cors_grants_are_byte_identical_in_any_order_on_one_worker(stack, data):
+    """The finished headers a worker keeps per response differ with and without an origin."""
+    for origin in ("https://a.example", None, "https://b.example", None):
+        headers = {"HTTP_ORIGIN": origin} if origin else {}
+        django, fast, answered_here = django_and_fast(
+            stack, "/api/v1/countries/", "region=europe", **headers
+        )
+        assert answered_here
+        assert fast == django
+        assert ("access-control-allow-origin", "*") in fast[1] if origin else True
+        assert dict(fast[1])["Vary"] == "Accept-Language, origin"
+
+
+def test_a_304_and_a_429_carry_the_same_cors_headers_as_django(stack, data, settings):
+    fast, recorder = stack
+    origin = {"HTTP_ORIGIN": "https://partner.example.org"}
+    first = call(recorder.django, environ("/api/v1/countries/", "region=europe"))
+    etag = {"HTTP_IF_NONE_MATCH": dict(first[1])["ETag"], **origin}
+    django, fast_answer, answered_here = django_and_fast(
+        stack, "/api/v1/countries/", "region=europe", **etag
+    )
+    assert answered_here and django[0] == "304 Not Modified" and fast_answer == django
+    settings.API_RATE_ANON = 0
+    remote = address()
+    refused = call(fast, environ("/api/v1/countries/", "region=europe", remote=remote, **origin))
+    django = call(
+        recorder.django, environ("/api/v1/countries/", "region=europe", remote=remote, **origin)
+    )
+    assert refused[0] == "429 Too Many Requests" and refused == django
+    assert ("access-control-allow-origin", "*") in refused[1]
 
 
 def test_plain_http_is_redirected_by_django_when_production_requires_https(stack, data, settings):

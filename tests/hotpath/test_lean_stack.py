@@ -50,7 +50,7 @@ def handlers(settings):
 def test_the_lean_stack_leaves_out_only_what_anonymous_reads_do_not_use():
     assert lean_middleware() == [
         "django.middleware.security.SecurityMiddleware",
-        "hotpath.middleware.CorsMiddleware",
+        "corsheaders.middleware.CorsMiddleware",
         "django.middleware.csp.ContentSecurityPolicyMiddleware",
         "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
