@@ -41,6 +41,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)
 OURS_WORKERS = int(os.environ.get("BENCH_OURS_WORKERS", str(os.cpu_count() or 1)))
 PORTS = {"ours": 8611, "ours_cached": 8612, "datasette": 8613, "floor": 8614, "ours_m": 8615}
 RARE, COMMON = "quillwort", "protection"
+# The public site's pages (ours only): server time under wrk, asking for gzip as browsers do.
+PAGES = {"P_home": "/", "P_country": "/countries/gb/", "P_compare": "/compare/"}
+PAGE_HEADERS = ("Accept-Encoding: gzip, deflate, br",)
 DEEP_PAGE = 300  # laws 14,951-15,000
 
 SQL_STATUS = """CASE WHEN p.consent_date IS NOT NULL AND p.withdrawal_date IS NULL THEN 'party'
@@ -317,9 +320,12 @@ def check_rows(servers: dict, urls: dict) -> dict:
 WRK_LINE = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def wrk(url: str, seconds: int) -> dict:
+def wrk(url: str, seconds: int, headers: tuple[str, ...] = ()) -> dict:
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+        + extra
+        + [url],
         capture_output=True,
         text=True,
         check=True,
@@ -344,8 +350,9 @@ def load(servers: dict, urls: dict, seconds: int, rounds: int) -> dict:
         for query, by_peer in urls.items():
             peers = list(by_peer)
             shift = round_number % len(peers)
+            headers = PAGE_HEADERS if query.startswith("P_") else ()
             for peer in peers[shift:] + peers[:shift]:
-                result = wrk(servers[peer].base() + by_peer[peer], seconds)
+                result = wrk(servers[peer].base() + by_peer[peer], seconds, headers)
                 samples.setdefault(query, {}).setdefault(peer, []).append(result)
         print(f"  round {round_number + 1}/{rounds} done", flush=True)
     summary: dict = {}
@@ -359,6 +366,17 @@ def load(servers: dict, urls: dict, seconds: int, rounds: int) -> dict:
                 "rounds": [r["rps"] for r in results],
             }
     return summary
+
+
+def page_bytes(base: str, path: str) -> dict:
+    """A page's size as sent: plain, and to a client that accepts gzip (with the encoding)."""
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        plain = len(response.read())
+    request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        wire = len(response.read())
+        encoding = response.headers.get("Content-Encoding")
+    return {"bytes": plain, "wire_bytes": wire, "encoding": encoding}
 
 
 def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
@@ -450,7 +468,12 @@ def main() -> None:
                 fetch(servers[peer].base(), path)
         cached_urls = {"Q1_cached": {"ours_cached": urls["Q1"]["ours"]}}
         fetch(servers["ours_cached"].base(), urls["Q1"]["ours"])
-        summary = load(servers, {**urls, **cached_urls}, seconds, rounds)
+        page_urls = {name: {"ours": path, "ours_cached": path} for name, path in PAGES.items()}
+        sizes = {}
+        for name, path in PAGES.items():  # warm both, and measure what is sent
+            sizes[name] = page_bytes(servers["ours"].base(), path)
+            page_bytes(servers["ours_cached"].base(), path)
+        summary = load(servers, {**urls, **cached_urls, **page_urls}, seconds, rounds)
     finally:
         for server in servers.values():
             server.stop()
@@ -492,6 +515,15 @@ def main() -> None:
         }
         results[query] = entry
     results["Q1"]["ours_cached"] = summary["Q1_cached"]["ours_cached"]
+    results["pages"] = {
+        name: {
+            "path": PAGES[name],
+            "uncached": summary[name]["ours"],
+            "cached": summary[name]["ours_cached"],
+            **sizes[name],
+        }
+        for name in PAGES
+    }
     results["Q5"] = {
         peer: {
             "page1_p50_ms": results["Q5_page1"][peer]["p50_ms"],
@@ -557,6 +589,18 @@ def print_table(results: dict) -> None:
         if "ratios" in entry:
             print(f"{'':10} ratios: {entry['ratios']}  same rows: {entry['same_rows']}")
     print("Q5 deep page / page 1 (p50):", {p: v["deep/page1"] for p, v in results["Q5"].items()})
+    print()
+    print(
+        f"{'page':22} {'uncached req/s':>14} {'p50':>7} {'p99':>7} {'cached req/s':>12} "
+        f"{'p50':>7} {'p99':>7} {'bytes':>8} {'on the wire':>12}"
+    )
+    for page in results.get("pages", {}).values():
+        u, c = page["uncached"], page["cached"]
+        wire = f"{page['wire_bytes']} {page['encoding'] or 'plain'}"
+        print(
+            f"{page['path']:22} {u['rps']:14.1f} {u['p50_ms']:7.1f} {u['p99_ms']:7.1f} "
+            f"{c['rps']:12.1f} {c['p50_ms']:7.1f} {c['p99_ms']:7.1f} {page['bytes']:>8} {wire:>12}"
+        )
     if "growth" in results:
         print("Growth S -> M (p50):", {q: v["growth"] for q, v in results["growth"].items()})
 

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # CORS for the public API (django-cors-headers; the CORS_* settings below).
     "corsheaders.middleware.CorsMiddleware",
+    # The site's HTML gzipped for anonymous visitors (BREACH: hotpath/middleware.py).
+    "hotpath.middleware.PublicPageGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

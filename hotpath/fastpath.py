@@ -61,6 +61,7 @@ PASSED = ratelimit.PASSED
 REPLICATED_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "hotpath.middleware.PublicPageGZipMiddleware",  # never touches /api/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

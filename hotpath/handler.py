@@ -2,8 +2,9 @@
 
 An anonymous GET/HEAD under /api/ (no cookie at all) gets nothing from sessions, CSRF, the
 signed-in user and its second factor, change-history attribution, messages, the site's language
-redirect, static files or the login lockout: with no cookie there is no session, user or message,
-a read writes no history, and none of them adds a header to such a response. Those requests go
+redirect, static files, the site's page compression or the login lockout: with no cookie there
+is no session, user or message, a read writes no history, and none of them adds a header to
+such a response. Those requests go
 through `lean_middleware()`, the same stack without them, in the same order; everything else
 (any cookie, any other method, the site, the admin, the API docs page, which renders a template)
 through settings.MIDDLEWARE. What stays is everything that shapes an API response: security
@@ -21,6 +22,7 @@ from django.core.handlers.wsgi import WSGIHandler
 # Left out for anonymous API reads (see above).
 NOT_FOR_ANONYMOUS_API_READS = frozenset(
     {
+        "hotpath.middleware.PublicPageGZipMiddleware",  # leaves /api/ alone
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "public.middleware.RememberedLanguageMiddleware",

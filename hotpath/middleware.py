@@ -1,5 +1,5 @@
-"""Security headers and NUL bytes (docs/SECURITY.md). CORS is django-cors-headers' (settings:
-CORS_*), which the fast path replicates (hotpath.fastpath).
+"""Security headers, NUL bytes and the site's compressed pages (docs/SECURITY.md). CORS is
+django-cors-headers' (settings: CORS_*), which the fast path replicates (hotpath.fastpath).
 
 - `SecurityHeadersMiddleware`: Permissions-Policy on every response, and the framing exception
   of the embeddable map pages (/embed/..., /fr/embed/...): `frame-ancestors *` and no
@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.csp import CSP, build_policy
 from django.utils.html import escape
 
@@ -99,3 +100,29 @@ class RejectNulBytesMiddleware:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+
+
+class PublicPageGZipMiddleware(GZipMiddleware):
+    """The site's HTML pages compressed on the wire (gzip), for anonymous visitors only.
+
+    BREACH (a secret in a compressed page that also reflects the visitor's input, guessed byte by
+    byte from the compressed length) is kept out three ways: a page is compressed only for a
+    request without a session cookie, so no editor's page (CSRF token bound to a session, drafts,
+    their name) is ever compressed, and never under the admin; the public pages hold no secret
+    (Django masks a CSRF token afresh in every response); and Django's gzip adds 0-100 random
+    bytes to every compressed response ("Heal the BREACH"), so lengths do not line up between
+    two requests. The API is left to the proxy (its JSON answers are replicated byte for byte by
+    the fast path, hotpath.fastpath); static files are WhiteNoise's.
+    """
+
+    content_types = ("text/html",)
+
+    def process_response(self, request, response):
+        path = request.path_info
+        if (
+            path.startswith(("/api/", "/" + settings.ADMIN_URL))
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or not response.get("Content-Type", "").startswith(self.content_types)
+        ):
+            return response
+        return super().process_response(request, response)

@@ -77,8 +77,8 @@ class IndicatorSerializer(PublicModelSerializer):
 
 SNIPPET_HELP = (
     "With `q`: an extract around the matched words, HTML-escaped, the matches wrapped in "
-    "`<mark>…</mark>` (the only markup); empty when the match was by title similarity. Null "
-    "without `q`."
+    "`<mark>…</mark>` (the only markup); null without `q`, and when the match was by title "
+    "similarity (no extract)."
 )
 RANK_HELP = (
     "With `q`: relevance, higher is better (comparable within one response only); results "
@@ -94,7 +94,7 @@ class SnippetField(serializers.Field):
     def to_representation(self, obj):
         if not hasattr(obj, "snippet"):
             return None
-        return search.snippet_html(obj.snippet)
+        return absent_as_null(search.snippet_html(obj.snippet))
 
 
 extend_schema_field({"type": "string", "nullable": True, "description": SNIPPET_HELP})(SnippetField)
@@ -198,7 +198,9 @@ class LawListSerializer(PublicModelSerializer):
             "verified": bool(law.verified),
             "verification_source": absent_as_null(law.verification_source),
             "rank": None if rank is None else round(float(rank), 6),
-            "snippet": search.snippet_html(law.snippet) if hasattr(law, "snippet") else None,
+            "snippet": absent_as_null(search.snippet_html(law.snippet))
+            if hasattr(law, "snippet")
+            else None,
         }
 
 

@@ -87,7 +87,7 @@ def test_not_assessed_lists_the_pairs_without_published_finding(api, world):
         ("TR", "distribution", "not_assessed"),
     ]
     row = body["results"][0]
-    assert row["evidence"] == [] and row["note"] == "" and row["verified"] is False
+    assert row["evidence"] == [] and row["note"] is None and row["verified"] is False
 
 
 def test_not_assessed_pagination_and_count(api, world):

@@ -6,9 +6,13 @@ pytestmark = pytest.mark.django_db
 def test_treaty_list_counts_published_parties_and_signatories(api, world):
     rows = {row["code"]: row for row in api.get("/api/v1/treaties/").json()["results"]}
     assert list(rows) == ["crc", "opsc"]
-    assert (rows["crc"]["party_count"], rows["crc"]["signatory_count"]) == (5, 0)
-    # GB and FR are parties, CI a signatory; TR's draft participation does not count.
-    assert (rows["opsc"]["party_count"], rows["opsc"]["signatory_count"]) == (2, 1)
+    # Every state signed the CRC, then became party: five signatories as the UN counts them,
+    # none signed and not party.
+    counts = ("party_count", "signatory_count", "signed_not_party_count")
+    assert tuple(rows["crc"][c] for c in counts) == (5, 5, 0)
+    # GB and FR are parties (FR acceded without signing), GB and CI signed, CI only signed;
+    # TR's draft participation does not count.
+    assert tuple(rows["opsc"][c] for c in counts) == (2, 2, 1)
     assert rows["opsc"]["status_as_of"] == "2026-02-03"
     assert rows["opsc"]["url"] == "http://testserver/api/v1/treaties/opsc/"
 
