@@ -110,8 +110,9 @@ class TreatyFilterSet(StrictFilterSet):
         vocabulary=region_slugs,
         method="count_in_regions",
         pattern=SLUG_PATTERN,
-        help_text="UN M49 region or sub-region slug(s): `party_count` and `signatory_count` "
-        "count only the states of these regions (every treaty is still listed).",
+        help_text="UN M49 region or sub-region slug(s): `party_count`, `signatory_count` and "
+        "`signed_not_party_count` count only the states of these regions (every treaty is "
+        "still listed).",
     )
 
     class Meta:

@@ -4,9 +4,12 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q
 
+from core.api.fields import detail_url
+from core.api.serializers import absent_as_null
 from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from core.publication import PublicationStatus
-from treaties.models import Participation, Reservation, Treaty, TreatyProvision
+from hotpath.cache import versioned
+from treaties.models import Participation, Region, Reservation, Treaty, TreatyProvision
 
 from .filters import ParticipationFilterSet, TreatyFilterSet
 from .serializers import (
@@ -46,6 +49,57 @@ def treaties_with_counts(regions: list[str] | None = None):
     ).order_by("order", "code")
 
 
+@versioned
+def participation_facts() -> list[tuple[int, int, int | None, bool, bool, bool]]:
+    """Per published participation: (treaty, state's region, sub-region, party, signed, signed
+    and not party), as `treaties_with_counts` counts them; once per process and data version."""
+    rows = Participation.objects.filter(publication_status=PublicationStatus.PUBLISHED).values_list(
+        "treaty_id",
+        "state__region_id",
+        "state__subregion_id",
+        "signature_date",
+        "consent_date",
+        "withdrawal_date",
+    )
+    return [
+        (
+            treaty,
+            region,
+            subregion,
+            consent is not None and withdrawal is None,
+            signature is not None,
+            signature is not None and consent is None,
+        )
+        for treaty, region, subregion, signature, consent, withdrawal in rows
+    ]
+
+
+@versioned
+def region_ids() -> dict[str, int]:
+    return dict(Region.objects.values_list("slug", "pk"))
+
+
+@versioned
+def treaty_rows() -> list[Treaty]:
+    return list(Treaty.objects.order_by("order", "code"))
+
+
+def treaty_counts(regions: list[str] | None) -> dict[int, tuple[int, int, int]]:
+    """{treaty id: (party_count, signatory_count, signed_not_party_count)}, as
+    `treaties_with_counts(regions)` computes them (tests/api/test_treaties_participations.py
+    holds the two equal)."""
+    ids = {region_ids()[slug] for slug in regions} if regions else None
+    counts: dict[int, list[int]] = {}
+    for treaty, region, subregion, party, signed, signed_only in participation_facts():
+        if ids is not None and region not in ids and subregion not in ids:
+            continue
+        entry = counts.setdefault(treaty, [0, 0, 0])
+        entry[0] += party
+        entry[1] += signed
+        entry[2] += signed_only
+    return {treaty: tuple(entry) for treaty, entry in counts.items()}
+
+
 class TreatyViewSet(PublicReadOnlyViewSet):
     """Treaties with their party and signatory counts (published participation only)."""
 
@@ -62,11 +116,44 @@ class TreatyViewSet(PublicReadOnlyViewSet):
             return treaties_with_counts(data.get("region"))
         return treaties_with_counts()
 
+    def list(self, request, *args, **kwargs):
+        """JSON without `updated_since`: the counts from the published participation held per
+        data version (`treaty_counts`, no query while nothing changed), each row's JSON built
+        here as TreatyListSerializer writes it (tested equal); otherwise the serializer."""
+        if request.accepted_renderer.format != "json" or "updated_since" in request.query_params:
+            return super().list(request, *args, **kwargs)
+        data = self.filterset_class(request.query_params).validated_data()
+        counts = treaty_counts(data.get("region"))
+        context = self.get_serializer_context()
+        rows = []
+        for treaty in treaty_rows():
+            party, signed, signed_only = counts.get(treaty.pk, (0, 0, 0))
+            rows.append(
+                {
+                    "code": treaty.code,
+                    "short_title": treaty.short_title,
+                    "title": treaty.title,
+                    "untc_reference": absent_as_null(treaty.untc_reference),
+                    "adopted": _date(treaty.adopted),
+                    "entry_into_force": _date(treaty.entry_into_force),
+                    "party_count": party,
+                    "signatory_count": signed,
+                    "signed_not_party_count": signed_only,
+                    "status_as_of": _date(treaty.status_as_of),
+                    "url": detail_url(context, "treaty-detail", "code", treaty.code),
+                }
+            )
+        return self.get_paginated_response(self.paginate_queryset(rows))
+
     def get_object(self):
         queryset = self.get_queryset().prefetch_related(
             Prefetch("provisions", queryset=TreatyProvision.objects.order_by("order", "slug"))
         )
         return self.get_object_or_404(queryset, code=self.kwargs["code"].lower())
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 def reservations_prefetch():
