@@ -38,7 +38,7 @@ class JSONArrayAgg(Aggregate):
         )
 
 
-def _rows_json(queryset, parent: str, **fields):
+def rows_json(queryset, parent: str, **fields):
     """The rows of `queryset` whose `parent` is the outer row, as one JSON array (or null)."""
     return Subquery(
         queryset.filter(**{parent: OuterRef("pk")})
@@ -56,7 +56,7 @@ def _loads(value):
 
 def with_reservations(participations):
     return participations.annotate(
-        reservations_json=_rows_json(
+        reservations_json=rows_json(
             Reservation.objects.all(),
             "participation",
             id="pk",
@@ -96,7 +96,7 @@ def with_evidence(findings):
     """Evidence restricted to provisions of published laws (a draft law never shows)."""
     provisions = LawProvision.objects.filter(law__publication_status=PublicationStatus.PUBLISHED)
     return findings.annotate(
-        evidence_json=_rows_json(
+        evidence_json=rows_json(
             provisions,
             "findings",
             id="pk",

@@ -18,6 +18,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from core.api.pagination import AsOfPagination
@@ -44,6 +46,7 @@ from .compact import (
     with_evidence,
     with_reservations,
 )
+from .country_detail import country_detail
 from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
 from .serializers import (
     CountryDetailSerializer,
@@ -304,6 +307,17 @@ class CountryViewSet(PublicReadOnlyViewSet):
             "subregion__name",
             "un_status",
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        """JSON: four queries compiled once per state and data version, the response built
+        from their rows (laws/api/country_detail.py, held equal to the serializer's by tests);
+        any other format through `get_object` and the serializer."""
+        if request.accepted_renderer.format != "json":
+            return super().retrieve(request, *args, **kwargs)
+        data = country_detail(self.kwargs["iso2"].upper(), self.get_serializer_context())
+        if data is None:
+            raise NotFound(f"No {State._meta.verbose_name} matches the given key.")
+        return Response(data)
 
     def get_object(self):
         state = self.get_object_or_404(self.get_queryset(), iso2=self.kwargs["iso2"].upper())
