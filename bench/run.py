@@ -280,13 +280,14 @@ def rows(query: str, peer: str, body) -> object:
         )
     if query == "Q6":
         # Ours names "signed, not party" `signed_not_party_count` (its `signatory_count` is
-        # every state that signed, as the UN pages count); the peers' SQL counts the former.
+        # every state that signed, as the UN pages count; before issue 14 it was the former);
+        # the peers' SQL counts "signed, not party" as `signatory_count`.
         items = body["results"] if peer == "ours" else body
-        key = "signed_not_party_count" if peer == "ours" else "signatory_count"
         return [
-            (r["code"], int(r["party_count"]), int(r[key]))
+            (r["code"], int(r["party_count"]), int(r.get("signed_not_party_count", r[key])))
             for r in items
-            if int(r["party_count"]) or int(r[key])
+            for key in ["signatory_count"]
+            if int(r["party_count"]) or int(r.get("signed_not_party_count", r[key]))
         ]
     return None  # Q3, Q5: each peer ranks or pages in its own order; counts are reported
 
