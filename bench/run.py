@@ -283,12 +283,15 @@ def rows(query: str, peer: str, body) -> object:
         # every state that signed, as the UN pages count; before issue 14 it was the former);
         # the peers' SQL counts "signed, not party" as `signatory_count`.
         items = body["results"] if peer == "ours" else body
-        return [
-            (r["code"], int(r["party_count"]), int(r.get("signed_not_party_count", r[key])))
+        counts = [
+            (
+                r["code"],
+                int(r["party_count"]),
+                int(r.get("signed_not_party_count", r["signatory_count"])),
+            )
             for r in items
-            for key in ["signatory_count"]
-            if int(r["party_count"]) or int(r.get("signed_not_party_count", r[key]))
         ]
+        return [row for row in counts if row[1] or row[2]]
     return None  # Q3, Q5: each peer ranks or pages in its own order; counts are reported
 
 
