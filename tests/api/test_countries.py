@@ -14,6 +14,7 @@ def test_list_rows_have_the_contract_fields(api, world):
     assert gb == {
         "iso2": "GB",
         "iso3": "GBX",
+        "iso_numeric": world.gb.m49,
         "name": "United Kingdom",
         "region": {"slug": "europe", "name": "Europe"},
         "subregion": {"slug": "northern-europe", "name": "Northern Europe"},
@@ -154,7 +155,7 @@ def test_detail_participations_with_reservations_and_objections(api, world):
     assert (ci_opsc["status"], ci_opsc["consent_date"], ci_opsc["consent_type"]) == (
         "signatory",
         None,
-        "",
+        None,  # no consent, no kind of consent: null, never "" (issue 14.6)
     )
 
 

@@ -17,7 +17,7 @@ def test_indicators_with_topic_and_treaty_basis(api, world):
             "provision": "opsc-art-3-1-c",
             "label": "3(1)(c)",
             "kind": "requires",
-            "note": "",
+            "note": None,
             "treaty_url": "http://testserver/api/v1/treaties/opsc/",
         }
     ]
