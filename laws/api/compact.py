@@ -122,7 +122,7 @@ def with_evidence(findings):
             source_publisher="source__publisher",
             source_read_on="source__read_on",
         ),
-        checked_json=_rows_json(
+        checked_json=rows_json(
             Source.objects.all(),
             "findings_checked",
             url="url",

@@ -20,10 +20,10 @@ from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
 from hotpath.compiled import CompiledQueries
 from laws.models import NOT_ASSESSED, Finding
-from laws.timeline import Cited, period
 from treaties.models import Objection, Participation, ParticipationStatus, Reservation, State
 
-from .compact import indicators_with_topics, rows_json, with_evidence
+from .compact import attach_evidence, indicators_with_topics, rows_json, with_evidence
+from .sources import finding_scope, finding_sources, source_dict, verification_sentence
 
 detail_sql = CompiledQueries()
 
@@ -99,6 +99,8 @@ def _queries(iso2: str):
         with_evidence(Finding.objects.published())
         .filter(state__iso2=iso2)
         .values_list(
+            "pk",
+            "state_id",
             "indicator_id",
             "status",
             "note",
@@ -108,6 +110,7 @@ def _queries(iso2: str):
             "effective_from",
             "effective_to",
             "evidence_json",
+            "checked_json",
         )
     )
     return state, participations, objections, findings
@@ -208,72 +211,18 @@ def country_detail(iso2: str, context: dict) -> dict | None:
             }
         )
 
-    by_indicator = {row[0]: row for row in findings}
+    by_indicator = {}
+    for row in findings:
+        finding = _Finding(*row)
+        by_indicator[finding.indicator_id] = finding
+    attach_evidence(by_indicator.values())  # evidence, sources checked, period: as the ORM path
     finding_list = []
     for indicator in indicators_with_topics():
-        row = by_indicator.get(indicator.pk)
-        if row is None:
+        finding = by_indicator.get(indicator.pk)
+        if finding is None:
             finding_list.append(_not_assessed(indicator))
-            continue
-        (
-            _indicator_id,
-            status,
-            note,
-            citation,
-            verified,
-            verification_source,
-            effective_from,
-            effective_to,
-            evidence_json,
-        ) = row
-        cited_rows = sorted(
-            json.loads(evidence_json) if evidence_json else [],
-            key=lambda r: (r["law_title"], r["order"], r["id"]),
-        )
-        evidence, cited = [], []
-        for r in cited_rows:
-            law_url = detail_url(context, "law-detail", "pk", r["law_id"])
-            evidence.append(
-                {
-                    "law_id": r["law_id"],
-                    "law_title": str(r["law_title"]),
-                    "law_citation": str(r["law_citation"]),
-                    "law_url": law_url,
-                    "provision_id": r["id"],
-                    "provision_label": str(r["label"]),
-                    "provision_heading": absent_as_null(r["heading"]),
-                    "provision_url": f"{law_url}#provision-{r['id']}",
-                    "source_url": absent_as_null(r["law_source_url"]),
-                }
-            )
-            cited.append(
-                Cited(
-                    in_force_from=_as_date(r["in_force_from"]),
-                    in_force_to=_as_date(r["in_force_to"]),
-                    law_date_in_force=_as_date(r["law_date_in_force"]),
-                    law_date_repealed=_as_date(r["law_date_repealed"]),
-                    law_status=r["law_status"],
-                )
-            )
-        effective_from, effective_to = _as_date(effective_from), _as_date(effective_to)
-        period_from, period_to, dated = period(effective_from, effective_to, cited)
-        finding_list.append(
-            {
-                "indicator": indicator.slug,
-                "topic": indicator.topic.slug,
-                "status": status,
-                "note": absent_as_null(note),
-                "evidence": evidence,
-                "evidence_citation": absent_as_null(citation),
-                "verified": bool(verified),
-                "verification_source": absent_as_null(verification_source),
-                "effective_from": _iso(effective_from),
-                "effective_to": _iso(effective_to),
-                "period_from": _iso(period_from),
-                "period_to": _iso(period_to),
-                "dated": bool(dated),
-            }
-        )
+        else:
+            finding_list.append(_finding(finding, indicator, context))
     return {
         "iso2": iso2,
         "iso3": iso3,
@@ -288,6 +237,76 @@ def country_detail(iso2: str, context: dict) -> dict | None:
     }
 
 
+class _Finding:
+    """A row of the findings query, read by `attach_evidence` and the serializer's helpers
+    (`finding_scope`, `finding_sources`) as they read a Finding."""
+
+    def __init__(self, *row):
+        (
+            self.pk,
+            self.state_id,
+            self.indicator_id,
+            self.status,
+            self.note,
+            self.evidence_citation,
+            verified,
+            self.verification_source,
+            effective_from,
+            effective_to,
+            self.evidence_json,
+            self.checked_json,
+        ) = row
+        self.verified = bool(verified)
+        self.effective_from = _as_date(effective_from)
+        self.effective_to = _as_date(effective_to)
+
+
+def _finding(finding: _Finding, indicator, context: dict) -> dict:
+    """As `CountryFindingSerializer` writes a finding."""
+    evidence = []
+    for provision in finding.published_evidence:
+        law = provision.law
+        law_url = detail_url(context, "law-detail", "pk", law.pk)
+        jurisdiction = law.jurisdiction
+        evidence.append(
+            {
+                "law_id": law.pk,
+                "law_title": str(law.title),
+                "law_citation": str(law.citation),
+                "law_url": law_url,
+                "provision_id": provision.pk,
+                "provision_label": str(provision.label),
+                "provision_heading": absent_as_null(provision.heading),
+                "provision_url": f"{law_url}#provision-{provision.pk}",
+                "source_url": absent_as_null(law.source_url),
+                "jurisdiction": None
+                if jurisdiction is None
+                else {"code": jurisdiction.code, "name": jurisdiction.name},
+                "source": source_dict(provision.source),
+            }
+        )
+    sources = finding_sources(finding)
+    return {
+        "indicator": indicator.slug,
+        "topic": indicator.topic.slug,
+        "status": finding.status,
+        "note": absent_as_null(finding.note),
+        "evidence": evidence,
+        "evidence_citation": absent_as_null(finding.evidence_citation),
+        "scope": finding_scope(finding),
+        "sources": [source_dict(source) for source in sources],
+        "verified": bool(sources) or finding.verified,
+        "verification_source": absent_as_null(
+            verification_sentence(sources) if sources else finding.verification_source
+        ),
+        "effective_from": _iso(finding.effective_from),
+        "effective_to": _iso(finding.effective_to),
+        "period_from": _iso(finding.period_from),
+        "period_to": _iso(finding.period_to),
+        "dated": bool(finding.dated),
+    }
+
+
 def _not_assessed(indicator) -> dict:
     return {
         "indicator": indicator.slug,
@@ -296,6 +315,8 @@ def _not_assessed(indicator) -> dict:
         "note": None,
         "evidence": [],
         "evidence_citation": None,
+        "scope": None,
+        "sources": [],
         "verified": False,
         "verification_source": None,
         "effective_from": None,
