@@ -337,6 +337,10 @@ def _storable(request, response) -> bool:
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
+        # A page that rendered a CSRF token is this visitor's (the token answers their cookie):
+        # never served to another. The view has no cookie on its response yet when it is
+        # stored here (CsrfViewMiddleware adds it on the way out), so the request's flag tells.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in response.get("Cache-Control", "")
     )
 

@@ -212,3 +212,26 @@ def test_redis_down_falls_through_to_the_database(api, europe):
         europe["gb"].participations.update(publication_status=PublicationStatus.DRAFT)
         europe["gb"].save()  # a signal, so the stamp moves (in the database)
         assert row(api.get(URL))["treaty_status"]["opsc"] == "no_action"
+
+
+def test_a_page_with_a_visitors_csrf_token_is_never_stored(rf, db, settings):
+    """`cache_public_page` on a page that renders a CSRF token: the visitor already has the
+    cookie, so the response sets none, but the token in it is theirs."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from hotpath.cache import cache_public_page
+
+    calls = []
+
+    @cache_public_page
+    def page(request):
+        calls.append(1)
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    for _ in range(2):
+        request = rf.get("/a-page/")
+        request.user = None
+        request.COOKIES[settings.CSRF_COOKIE_NAME] = "x" * 32
+        assert page(request).status_code == 200
+    assert len(calls) == 2  # rendered each time, never replayed
