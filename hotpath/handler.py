@@ -11,7 +11,7 @@ through settings.MIDDLEWARE. What stays is everything that shapes an API respons
 headers, CORS, CSP, language and Vary, host validation and Content-Length, framing, NUL
 rejection, rate limits and API keys, the response cache.
 
-tests/performance/test_lean_stack.py checks that both stacks answer byte for byte the same.
+tests/hotpath/test_lean_stack.py checks that both stacks answer byte for byte the same.
 """
 
 import os
