@@ -21,11 +21,14 @@ and must never change an answer:
    that cannot be reached lets requests through (`ratelimit`).
 
 Modules: `models` (the stamp), `cache` (stamp reads, response cache, 304s, per-version memos
-`versioned` / `vocabulary_set`), `compiled` (SQL compiled once per query string and data
-version), `fastpath` (WSGI answers for cache hits), `handler` (the lean middleware stack),
-`ratelimit` (per-client counters in one Redis round trip with the cache reads), `db_router`
-(public reads on a replica), `middleware` (security headers and NUL bytes). CORS is
-django-cors-headers' (settings CORS_*); the fast path replicates its headers too. It imports
-only `access` (who the client is), Django and those libraries (docs/ARCHITECTURE.md).
-Measured in docs/PERFORMANCE.md.
+`versioned` / `vocabulary_set`), `compiled` (SQL compiled once per key and data version: the
+countries list per query string, the country detail per state), `fastpath` (WSGI answers for
+cache hits), `handler` (the lean middleware stack), `ratelimit` (per-client counters in one
+Redis round trip with the cache reads; the API and the site's search and export pages),
+`db_router` (public reads on a replica), `middleware` (security headers, NUL bytes, the site's
+gzipped pages). CORS is django-cors-headers' (settings CORS_*); the fast path replicates its
+headers too. The apps keep their own fast builders beside the serializer they replace, each
+held equal to it by a test (`laws/api/country_detail.py`, `LawListSerializer.to_representation`,
+the countries and treaties lists). It imports only `access` (who the client is), Django and
+those libraries (docs/ARCHITECTURE.md). Measured in docs/PERFORMANCE.md.
 """
