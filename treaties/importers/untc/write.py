@@ -1,0 +1,265 @@
+"""Write parsed UNTC pages to the database: participant names resolved to states, everything
+written in one transaction, idempotently (inserted / updated / unchanged counts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from core.importing import ImportCounts, upsert
+from core.publication import PublicationStatus
+from treaties.linking import link_reservation, provision_slugs
+from treaties.models import EndNote, Objection, Participation, Reservation, State, Treaty
+
+from .names import NameResolver, UnmappedName
+from .parse import ParsedPage, UNTCParseError, parse_file
+
+
+class UNTCImportError(Exception):
+    """The files cannot be imported; nothing was written. The message names the file and why."""
+
+
+def _counts(label: str):
+    return field(default_factory=lambda: ImportCounts(label=label))
+
+
+@dataclass
+class PageResult:
+    page: ParsedPage
+    treaty: Treaty
+    participations: ImportCounts = _counts("participations")
+    reservations: ImportCounts = _counts("reservations")
+    objections: ImportCounts = _counts("objections")
+    end_notes: ImportCounts = _counts("end notes")
+    # Participations of this treaty in the database that the page does not list (kept unless
+    # pruned: published data is never deleted silently).
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> list[ImportCounts]:
+        return [self.participations, self.reservations, self.objections, self.end_notes]
+
+
+@dataclass
+class ImportResult:
+    pages: list[PageResult]
+    treaties: ImportCounts = _counts("treaties")
+    states: ImportCounts = _counts("state UN names")
+
+    @property
+    def total(self) -> ImportCounts:
+        total = ImportCounts(label="total")
+        for counts in [self.treaties, self.states, *(c for p in self.pages for c in p.counts)]:
+            total.inserted += counts.inserted
+            total.updated += counts.updated
+            total.unchanged += counts.unchanged
+            total.deleted += counts.deleted
+        return total
+
+
+def import_files(paths: Sequence[str | Path], *, prune: bool = False) -> ImportResult:
+    """Parse every file, then write them all in one transaction (all or nothing)."""
+    pages = []
+    for path in paths:
+        try:
+            pages.append(parse_file(path))
+        except UNTCParseError as exc:
+            raise UNTCImportError(str(exc)) from exc
+    return import_pages(pages, prune=prune)
+
+
+def import_pages(pages: Sequence[ParsedPage], *, prune: bool = False) -> ImportResult:
+    seen: dict[str, str] = {}
+    for page in pages:
+        if page.reference in seen:
+            raise UNTCImportError(
+                f"{page.source} and {seen[page.reference]} are both pages of {page.reference}."
+            )
+        seen[page.reference] = page.source
+
+    treaties = {t.untc_reference: t for t in Treaty.objects.exclude(untc_reference="")}
+    for page in pages:
+        if page.reference not in treaties:
+            known = ", ".join(f"{ref} ({t.code})" for ref, t in sorted(treaties.items()))
+            raise UNTCImportError(
+                f"{page.source}: the page is for treaty {page.reference} "
+                f"({page.title or 'untitled'}), which is not a treaty in the database "
+                f"(known: {known or 'none'}; "
+                "run `manage.py load_treaties` first)."
+            )
+
+    resolver = NameResolver()
+    states = resolve_names(pages, resolver)
+
+    with transaction.atomic():
+        result = ImportResult(pages=[])
+        untc_names: dict[str, str] = {}
+        for page in pages:
+            for participant in page.participants:
+                untc_names[states[participant.name].iso2] = participant.name
+        for iso2, name in sorted(untc_names.items()):
+            state = resolver.states[iso2]
+            _, outcome = upsert(State, {"iso2": iso2}, {"untc_name": name})
+            state.untc_name = name
+            result.states.add(outcome)
+        for page in pages:
+            result.pages.append(
+                _write_page(page, treaties[page.reference], states, resolver, result, prune)
+            )
+    return result
+
+
+def resolve_names(pages: Sequence[ParsedPage], resolver: NameResolver) -> dict[str, State]:
+    """Every participant and objecting state on every page, or an error naming what is not."""
+    states: dict[str, State] = {}
+    problems: list[str] = []
+    for page in pages:
+        names = [p.name for p in page.participants] + [o.objecting for o in page.objections]
+        by_state: dict[str, str] = {}
+        for name in dict.fromkeys(names):
+            try:
+                state = resolver.resolve(name)
+            except UnmappedName as exc:
+                problems.append(f"{page.source}: participant {name!r}: {exc}")
+                continue
+            states[name] = state
+            if name in {p.name for p in page.participants}:
+                other = by_state.setdefault(state.iso2, name)
+                if other != name:
+                    problems.append(
+                        f"{page.source}: participants {other!r} and {name!r} are both {state.iso2}"
+                    )
+    untc: dict[str, str] = {}
+    for page in pages:
+        for participant in page.participants:
+            state = states.get(participant.name)
+            if state is not None and untc.setdefault(state.iso2, participant.name) != (
+                participant.name
+            ):
+                problems.append(
+                    f"{page.source}: {state.iso2} is {participant.name!r} here but "
+                    f"{untc[state.iso2]!r} on another page"
+                )
+    if problems:
+        raise UNTCImportError(
+            "Cannot map these UN names to states (add them to "
+            "treaties/importers/untc/names.py:UN_NAME_TO_ISO2); nothing was written:\n  "
+            + "\n  ".join(problems)
+        )
+    return states
+
+
+def _write_page(
+    page: ParsedPage,
+    treaty: Treaty,
+    states: dict[str, State],
+    resolver: NameResolver,
+    result: ImportResult,
+    prune: bool,
+) -> PageResult:
+    out = PageResult(page=page, treaty=treaty)
+    _, outcome = upsert(
+        Treaty,
+        {"pk": treaty.pk},
+        {"status_as_of": page.status_as_of, "status_source": page.status_source},
+    )
+    result.treaties.add(outcome)
+
+    notes: dict[int, EndNote] = {}
+    for note in page.end_notes:
+        obj, outcome = upsert(
+            EndNote, {"treaty": treaty, "number": note.number}, {"text": note.text}
+        )
+        notes[note.number] = obj
+        out.end_notes.add(outcome)
+    stale_notes = EndNote.objects.filter(treaty=treaty).exclude(number__in=list(notes))
+    out.end_notes.deleted += stale_notes.count()
+    stale_notes.delete()
+
+    linked: dict[int, set[int]] = {}
+    for participation_id, note_id in Participation.end_notes.through.objects.filter(
+        participation__treaty=treaty
+    ).values_list("participation_id", "endnote_id"):
+        linked.setdefault(participation_id, set()).add(note_id)
+    participations: dict[str, Participation] = {}
+    for parsed in page.participants:
+        participation, outcome = upsert(
+            Participation,
+            {"state": states[parsed.name], "treaty": treaty},
+            {
+                "signature_date": parsed.signature_date,
+                "consent_date": parsed.consent_date,
+                "consent_type": parsed.consent_type,
+                "source_url": page.source_url,
+                "as_of": page.status_as_of,
+                "publication_status": PublicationStatus.PUBLISHED,
+            },
+        )
+        wanted = {notes[n].pk for n in parsed.end_notes}
+        if outcome == "inserted":
+            participation.end_notes.set(wanted)
+        elif linked.get(participation.pk, set()) != wanted:
+            participation.end_notes.set(wanted)
+            outcome = "updated"
+        participations[parsed.name] = participation
+        out.participations.add(outcome)
+
+    absent = (
+        Participation.objects.filter(treaty=treaty, revision_of__isnull=True)
+        .exclude(pk__in=[p.pk for p in participations.values()])
+        .select_related("state")
+    )
+    out.absent = [p.state.name for p in absent]
+    if prune and out.absent:
+        out.participations.deleted += len(out.absent)
+        absent.delete()
+
+    kept: list[int] = []
+    # A new or changed text is linked to the treaty provisions it names at once, as
+    # `link_reservations` (and the bulk import) would: a refresh never leaves stale links.
+    provisions, slugs_by_treaty = provision_slugs()
+    for parsed in page.reservations:
+        participation = participations[parsed.participant]
+        reservation, outcome = upsert(
+            Reservation,
+            {"participation": participation, "order": parsed.order},
+            {
+                "kind": parsed.kind,
+                "heading": parsed.heading,
+                "text": parsed.text,
+                "date": parsed.date,
+            },
+        )
+        kept.append(reservation.pk)
+        out.reservations.add(outcome)
+        if outcome != "unchanged":
+            link_reservation(reservation, provisions, slugs_by_treaty)
+    # Declarations the page no longer gives for the participations it lists.
+    stale = Reservation.objects.filter(participation__in=list(participations.values())).exclude(
+        pk__in=kept
+    )
+    out.reservations.deleted += stale.count()
+    stale.delete()
+
+    objection_pks = []
+    for parsed in page.objections:
+        mentioned = resolver.mentioned(parsed.regarding)
+        objection, outcome = upsert(
+            Objection,
+            {"treaty": treaty, "objecting_state": states[parsed.objecting], "order": parsed.order},
+            {
+                "reserving_state": mentioned.pop() if len(mentioned) == 1 else None,
+                "heading": parsed.heading,
+                "text": parsed.text,
+                "date": parsed.date,
+            },
+        )
+        objection_pks.append(objection.pk)
+        out.objections.add(outcome)
+    stale_objections = Objection.objects.filter(treaty=treaty).exclude(pk__in=objection_pks)
+    out.objections.deleted += stale_objections.count()
+    stale_objections.delete()
+    return out
