@@ -11,11 +11,9 @@ failure leaves nothing half-written.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import decimal
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -25,6 +23,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
+from core import tabular
 from treaties.models import Participation, Reservation, State, Treaty
 
 from .models import Finding, Indicator, Law, LawProvision
@@ -374,18 +373,6 @@ TABLES = [
 # --- files ---------------------------------------------------------------------------------------
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _json_value(value):
     if isinstance(value, decimal.Decimal):
         return float(value)
@@ -395,12 +382,11 @@ def _json_value(value):
 
 
 def _csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in spec.columns])
-    for row in rows:
-        writer.writerow([_csv_value(row[c.name]) for c in spec.columns])
-    return out.getvalue().encode("utf-8")
+    return tabular.csv_bytes(
+        [c.name for c in spec.columns],
+        ([row[c.name] for c in spec.columns] for row in rows),
+        lineterminator="\n",
+    )
 
 
 def _json_bytes(rows: list[dict], spec: TableSpec) -> bytes:

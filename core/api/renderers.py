@@ -1,10 +1,11 @@
 """CSV for every list endpoint (`?format=csv`): the same rows and filters as the JSON, one row per
 record, nested values flattened into dotted columns (`region.slug`) and lists joined with "; "."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from core.tabular import csv_writer
 
 # What names an item of a nested list, in order of preference (e.g. evidence → citation + label).
 ITEM_KEYS = (
@@ -28,8 +29,9 @@ def _item_text(item) -> str:
     return "; ".join(f"{key}={value}" for key, value in item.items() if not isinstance(value, list))
 
 
-def flatten(row: dict, prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
+def flatten(row: dict, prefix: str = "") -> dict:
+    """Dotted columns; texts stay texts and numbers numbers (the CSV writer makes both safe)."""
+    flat: dict = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -40,6 +42,8 @@ def flatten(row: dict, prefix: str = "") -> dict[str, str]:
             flat[name] = ""
         elif isinstance(value, bool):
             flat[name] = "true" if value else "false"
+        elif isinstance(value, int | float):
+            flat[name] = value
         else:
             flat[name] = _without_format(str(value))
     return flat
@@ -70,7 +74,7 @@ class CSVRenderer(BaseRenderer):
         for row in flat_rows:
             columns.extend(column for column in row if column not in columns)
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(flat_rows)
+        writer = csv_writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(column, "") for column in columns] for row in flat_rows)
         return buffer.getvalue().encode("utf-8")

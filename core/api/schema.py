@@ -29,7 +29,9 @@ class PublicAutoSchema(AutoSchema):
         for parameter in parameters:
             parameter["description"] = (
                 "`csv` downloads the whole filtered list as CSV (nested values in dotted columns); "
-                "with `page` or `page_size`, one page of it. Default: JSON."
+                "with `page` or `page_size`, one page of it. A text beginning with `=`, `+`, `-`, "
+                "`@`, a tab or a line break is written with a leading `'` so that spreadsheets "
+                "never read it as a formula. Default: JSON."
             )
         return parameters
 
