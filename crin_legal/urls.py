@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from access.security import enable_two_factor_admin
 from core.admin import recent_changes_view
@@ -24,7 +23,6 @@ urlpatterns = [
     path("api/", include("crin_legal.api.urls")),
     # Atom feed of public changes (laws/feeds.py): not language-prefixed, like the API.
     path("feeds/changes.atom", ChangesFeed(), name="changes_feed"),
-    path("i18n/setlang/", set_language, name="set_language"),
 ]
 # The public research site: English at /, other languages under /fr/, /es/, /ru/, /ar/.
 urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=False)

@@ -25,7 +25,6 @@ NOT_FOR_ANONYMOUS_API_READS = frozenset(
         "hotpath.middleware.PublicPageGZipMiddleware",  # leaves /api/ alone
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
-        "public.middleware.RememberedLanguageMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django_otp.middleware.OTPMiddleware",

@@ -87,17 +87,21 @@ def test_sortable_table(page, world):
     assert first == "United States"  # 2002, the earliest consent
 
 
-def test_language_switch_is_remembered(page, world):
+def test_language_switch_links_keep_the_page_and_set_no_cookie(page, world):
     page.goto("/countries/gb/")
-    page.click('button[name="language"][value="fr"]')
+    page.click('.language-switch a[lang="fr"]')
     page.wait_for_url("**/fr/countries/gb/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Royaume-Uni"
-    page.goto("/treaties/opsc/")
-    assert page.url.endswith("/fr/treaties/opsc/")
-    page.click('button[name="language"][value="ar"]')
+    page.goto("/fr/treaties/opsc/")
+    page.click('.language-switch a[lang="ar"]')
     page.wait_for_url("**/ar/treaties/opsc/")
     assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator('.language-switch a[aria-current="page"]').inner_text() == "العربية"
+    page.click('.language-switch a[lang="en"]')
+    page.wait_for_url(lambda url: url.endswith("/treaties/opsc/") and "/ar/" not in url)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.context.cookies() == []  # issue 14.3: no csrftoken, no language cookie
 
 
 def test_downloads_parse_with_the_right_rows(page, world):

@@ -1,5 +1,5 @@
 """Five languages: prefixed URLs, <html lang/dir>, translated strings, localised country names
-and dates, a language switch that is remembered."""
+and dates, a language switch of plain links (no cookie)."""
 
 import pytest
 from django.conf import settings
@@ -61,21 +61,34 @@ def test_links_stay_in_the_chosen_language(client, world):
     assert 'href="/fr/countries/gb/"' in html and 'href="/countries/gb/"' not in html
 
 
-def test_language_switch_is_remembered(client, world):
-    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/countries/gb/"})
-    assert response.status_code == 302 and response["Location"] == "/ar/countries/gb/"
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
-    # Back on an unprefixed page later, the choice holds.
-    later = client.get("/compare/?countries=GB")
-    assert later.status_code == 302 and later["Location"] == "/ar/compare/?countries=GB"
-    # Switching from a prefixed page goes to the same page in the new language.
+@pytest.mark.parametrize(
+    "path", ["/", "/countries/", "/laws/", "/search/?q=possession", "/downloads/", "/compare/"]
+)
+def test_public_pages_set_no_cookie(client, world, path):
+    """The language switch is a set of links: no CSRF token, so no csrftoken cookie (issue 14.3)."""
+    for prefix in ("", "/fr"):
+        response = client.get(prefix + path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers and not response.cookies, prefix + path
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_language_switch_links_to_the_same_page_in_each_language(client, world):
+    html = client.get("/compare/?countries=GB").content.decode()
+    switch = html[html.index('class="language-switch"') :]
+    switch = switch[: switch.index("</nav>")]
+    assert 'href="/fr/compare/?countries=GB" lang="fr" hreflang="fr"' in switch
+    assert 'href="/ar/compare/?countries=GB" lang="ar" hreflang="ar"' in switch
+    assert 'href="/compare/?countries=GB" lang="en" hreflang="en" aria-current="page"' in switch
+    # From a prefixed page, English is the unprefixed page and the current language is marked.
     html = client.get("/ar/compare/?countries=GB").content.decode()
-    assert 'name="next" value="/compare/?countries=GB"' in html
-    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/compare/?countries=GB"})
-    assert response["Location"] == "/ru/compare/?countries=GB"
-    # Choosing English again serves the unprefixed pages.
-    client.post("/i18n/setlang/", {"language": "en", "next": "/ar/compare/"})
-    assert client.get("/compare/").status_code == 200
+    switch = html[html.index('class="language-switch"') :]
+    assert 'href="/compare/?countries=GB" lang="en"' in switch
+    assert 'href="/ar/compare/?countries=GB" lang="ar" hreflang="ar" aria-current="page"' in switch
+    # No remembered choice: an unprefixed page is English whatever an old cookie says.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    response = client.get("/compare/")
+    assert response.status_code == 200 and response.headers["Content-Language"] == "en"
 
 
 def test_api_and_admin_are_not_language_prefixed(client, world):
