@@ -24,7 +24,9 @@ def _refresh_sqlite_search(sender, using="default", **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    applied = MigrationRecorder(connection).migration_qs.filter(app="laws", name="0007_search")
+    applied = MigrationRecorder(connection).migration_qs.filter(
+        app="laws", name="0013_search_published_only"
+    )
     if not applied.exists():
         return
     from laws.search import sqlite_install

@@ -375,7 +375,10 @@ def _set_local(name: str, value: str) -> None:
 def _law_languages() -> frozenset[str]:
     from laws.models import Law
 
-    return frozenset(Law.objects.order_by().values_list("language", flat=True).distinct())
+    # Published laws only: a draft in a new language must not change a public query.
+    return frozenset(
+        Law.objects.published().order_by().values_list("language", flat=True).distinct()
+    )
 
 
 def _pg_configs() -> list[str]:
@@ -450,7 +453,7 @@ class _Target:
 
 LAWS = _Target(
     table="laws_law",
-    fts="laws_law_fts",
+    fts="laws_law_search",
     pg_snippet_text=(
         "concat_ws(' · ', {t}.title, nullif({t}.title_original, ''), {t}.citation, "
         "nullif(left({t}.full_text, 100000), ''))"
@@ -460,7 +463,7 @@ LAWS = _Target(
 )
 PROVISIONS = _Target(
     table="laws_lawprovision",
-    fts="laws_lawprovision_fts",
+    fts="laws_lawprovision_search",
     pg_snippet_text=(
         "concat_ws(' · ', {t}.label, nullif({t}.heading, ''), nullif({t}.summary, ''), "
         "nullif(left({t}.text, 100000), ''))"
@@ -632,44 +635,101 @@ def search_provisions(queryset: QuerySet, text: str) -> QuerySet:
 # Installation (called by migration laws.0007_search, and after every migrate on SQLite)
 # ---------------------------------------------------------------------------------------------
 
+# Only published rows are indexed (a law, and the provisions of a published law): bm25's
+# statistics (how many documents, how common a word) are the public's, so saving a draft never
+# changes a public rank (issue 12.5). The tables keep their own copy of the text (not
+# external content): a row is deleted by rowid whether or not it was indexed.
+PUBLISHED = "'published'"
 SQLITE_FTS = {
-    "laws_law": ("laws_law_fts", ("title", "title_original", "citation", "full_text")),
-    "laws_lawprovision": ("laws_lawprovision_fts", ("label", "heading", "summary", "text")),
+    "laws_law": ("laws_law_search", ("title", "title_original", "citation", "full_text")),
+    "laws_lawprovision": (
+        "laws_lawprovision_search",
+        ("label", "heading", "summary", "text"),
+    ),
 }
+# The external-content tables of the first version (migration 0007), dropped by install.
+SQLITE_LEGACY = ("laws_law_fts", "laws_lawprovision_fts")
+
+
+def _sqlite_index_laws(where: str) -> str:
+    fts, columns = SQLITE_FTS["laws_law"]
+    cols = ", ".join(columns)
+    values = ", ".join(f"l.{c}" for c in columns)
+    return (
+        f"INSERT INTO {fts}(rowid, {cols}) SELECT l.id, {values} FROM laws_law l "
+        f"WHERE l.publication_status = {PUBLISHED} AND {where}"
+    )
+
+
+def _sqlite_index_provisions(where: str) -> str:
+    fts, columns = SQLITE_FTS["laws_lawprovision"]
+    cols = ", ".join(columns)
+    values = ", ".join(f"p.{c}" for c in columns)
+    return (
+        f"INSERT INTO {fts}(rowid, {cols}) SELECT p.id, {values} FROM laws_lawprovision p "
+        f"JOIN laws_law l ON l.id = p.law_id WHERE l.publication_status = {PUBLISHED} "
+        f"AND {where}"
+    )
 
 
 def _sqlite_statements() -> list[str]:
-    statements = []
-    for table, (fts, columns) in SQLITE_FTS.items():
-        cols = ", ".join(columns)
-        new = ", ".join(f"new.{c}" for c in columns)
-        old = ", ".join(f"old.{c}" for c in columns)
-        statements += [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
-            "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-        ]
-    return statements
+    law_fts, law_columns = SQLITE_FTS["laws_law"]
+    provision_fts, provision_columns = SQLITE_FTS["laws_lawprovision"]
+    tokenize = "tokenize='porter unicode61 remove_diacritics 2'"
+    drop_provisions_of = (
+        f"DELETE FROM {provision_fts} WHERE rowid IN "
+        "(SELECT id FROM laws_lawprovision WHERE law_id = {law}.id);"
+    )
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {law_fts} USING fts5("
+        f"{', '.join(law_columns)}, {tokenize})",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {provision_fts} USING fts5("
+        f"{', '.join(provision_columns)}, {tokenize})",
+        # A law: indexed while published; its provisions follow its publication state.
+        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_ai AFTER INSERT ON laws_law BEGIN "
+        f"{_sqlite_index_laws('l.id = new.id')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_au AFTER UPDATE ON laws_law BEGIN "
+        f"DELETE FROM {law_fts} WHERE rowid = old.id; "
+        f"{_sqlite_index_laws('l.id = new.id')}; "
+        f"{drop_provisions_of.format(law='new')} "
+        f"{_sqlite_index_provisions('p.law_id = new.id')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_ad AFTER DELETE ON laws_law BEGIN "
+        f"DELETE FROM {law_fts} WHERE rowid = old.id; "
+        f"{drop_provisions_of.format(law='old')} END",
+        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_ai AFTER INSERT ON laws_lawprovision "
+        f"BEGIN {_sqlite_index_provisions('p.id = new.id')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_au AFTER UPDATE ON laws_lawprovision "
+        f"BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; "
+        f"{_sqlite_index_provisions('p.id = new.id')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_ad AFTER DELETE ON laws_lawprovision "
+        f"BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; END",
+    ]
+
+
+def _sqlite_rebuild(cursor) -> None:
+    """Index every published row again, from nothing."""
+    for fts, _ in SQLITE_FTS.values():
+        cursor.execute(f"DELETE FROM {fts}")
+    cursor.execute(_sqlite_index_laws("1"))
+    cursor.execute(_sqlite_index_provisions("1"))
 
 
 def sqlite_install(cursor) -> None:
-    """Create the FTS5 tables and triggers if missing, and rebuild an index whose triggers were
-    missing. Idempotent. Runs after every migrate: SQLite drops a table's triggers when Django
-    rebuilds the table for a schema change (another app's migration), which would leave the
-    index stale."""
+    """Create the FTS5 tables and triggers if missing, and rebuild the index when a trigger
+    was missing. Idempotent. Runs after every migrate: SQLite drops a table's triggers when
+    Django rebuilds the table for a schema change (another app's migration), which would leave
+    the index stale."""
+    for legacy in SQLITE_LEGACY:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {legacy}_{suffix}")
+        cursor.execute(f"DROP TABLE IF EXISTS {legacy}")
     cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     triggers = {row[0] for row in cursor.fetchall()}
     for statement in _sqlite_statements():
         cursor.execute(statement)
-    for fts, _ in SQLITE_FTS.values():
-        if {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"} - triggers:
-            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    wanted = {f"{fts}_{suffix}" for fts, _ in SQLITE_FTS.values() for suffix in ("ai", "ad", "au")}
+    if wanted - triggers:
+        _sqlite_rebuild(cursor)
 
 
 def sqlite_uninstall(cursor) -> None:

@@ -1,21 +1,10 @@
-"""Full-text search: on PostgreSQL, the unaccent and pg_trgm extensions, accent-folding
-text-search configurations per language, `search_document` columns kept by triggers, GIN
-indexes; on SQLite, FTS5 tables kept by triggers. The SQL lives in `laws.search` (idempotent);
-see docs/SEARCH_AND_TIME.md. The models do not know these columns: Django never writes them."""
+"""Full-text search, first version. Its objects are now installed by `0013_search_published_only`
+(and every later search migration) from `laws.search.install`, which must reference columns
+that did not exist yet at this point (provision texts, 0011): so this step does nothing on a
+fresh database, and a database that ran it before gets the current objects from 0013, which
+drops or replaces what this created. See docs/SEARCH_AND_TIME.md."""
 
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from laws.search import install as install_search
-
-    install_search(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    from laws.search import uninstall as uninstall_search
-
-    uninstall_search(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -24,5 +13,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install, uninstall, elidable=False),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop, elidable=False),
     ]

@@ -289,3 +289,34 @@ def test_provisions_list_query_count_is_constant(api, library, q):
     api.get("/api/v1/provisions/", {"q": q, "page_size": 498} if q else {"page_size": 498})
     after, more_hits = count_queries()
     assert after == before and more_hits == hits + 10
+
+
+def ranks_of(api, path, q, **params):
+    response = api.get(path, {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return [(r["id"], r["rank"]) for r in response.json()["results"]]
+
+
+def test_drafts_do_not_change_public_ranks(api, library):
+    """Issue 12.5: public answers, ranks included, depend on published rows only."""
+    gb, de = library["gb"], library["de"]
+    LawProvisionFactory(law=gb, label="s. 2", heading="Sexual offences against children")
+    LawProvisionFactory(law=de, label="§ 176", heading="Sexueller Missbrauch von Kindern")
+    LawFactory(state=gb.state, title="Sexual Offences Act 2003", citation="2003 c. 42")
+    before_laws = ranks_of(api, "/api/v1/laws/", "sexual")
+    before_provisions = ranks_of(api, "/api/v1/provisions/", "sexual")
+    assert before_laws and before_provisions
+    # Drafts full of the word, in a language no published law is written in, and a draft
+    # provision of a published law's working copy.
+    for n in range(5):
+        draft = LawFactory(
+            state=gb.state,
+            title=f"Sexual exploitation bill {n}",
+            title_original=f"Legge sullo sfruttamento sessuale {n}",
+            language="it",
+            full_text="sexual " * 20,
+            publication_status=PublicationStatus.DRAFT,
+        )
+        LawProvisionFactory(law=draft, heading="Sexual abuse", text="sexual sexual sexual")
+    assert ranks_of(api, "/api/v1/laws/", "sexual", page_size=49) == before_laws
+    assert ranks_of(api, "/api/v1/provisions/", "sexual", page_size=49) == before_provisions
