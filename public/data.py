@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from laws.models import NOT_ASSESSED, Finding, Indicator, Topic
 from treaties.models import Participation, ParticipationStatus, Region, State, Treaty
 
-from .names import sort_key, state_name
+from .names import _territories, sort_key, state_name
 
 FINDING_STATUSES = ["yes", "partial", "no", NOT_ASSESSED]
 TREATY_STATUSES = [
@@ -88,6 +88,38 @@ def parse_list(values: list[str]) -> list[str]:
             if item and item not in out:
                 out.append(item)
     return out
+
+
+def _name_key(text: str) -> str:
+    """A name as typed, compared without case, accents, punctuation or extra spaces."""
+    words = "".join(c if c.isalnum() else " " for c in sort_key(text))
+    return " ".join(words.split())
+
+
+def resolve_states(entries: list[str], all_states: list) -> tuple[list, list[str]]:
+    """Each entry read as an ISO code (alpha-2 or alpha-3) or a state's name in any of the
+    site's languages (`Royaume-Uni`, `Франция`, `فرنسا`): the states found, in the entries'
+    order without duplicates, and the entries that named none (said on the page, issue 13.3)."""
+    from django.conf import settings
+
+    keys: dict[str, object] = {}
+    for state in all_states:
+        keys.setdefault(state.iso2.upper(), state)
+        keys.setdefault(state.iso3.upper(), state)
+    for state in all_states:
+        names = {state.name, _territories("en").get(state.iso2, state.name)}
+        names.update(state_name(state, code) for code, _name in settings.LANGUAGES)
+        for name in names:
+            keys.setdefault(_name_key(name), state)
+    chosen: list = []
+    not_understood: list[str] = []
+    for entry in entries:
+        state = keys.get(entry.strip().upper()) or keys.get(_name_key(entry))
+        if state is None:
+            not_understood.append(entry)
+        elif state not in chosen:
+            chosen.append(state)
+    return chosen, not_understood
 
 
 def finding_statuses(indicator: Indicator) -> dict[int, str]:

@@ -5,9 +5,10 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -40,8 +41,15 @@ from .names import format_day, sort_key, state_name
 from .search import SearchQuery, search
 
 
+def quoted_list(values: list[str]) -> str:
+    """“a”, “b”: the entries as typed, in the language's list style (Arabic: “a”، “b”)."""
+    separator = "، " if translation.get_language_bidi() else ", "
+    return separator.join(f"“{v}”" for v in values)
+
+
 def bad_request(request, error: BadQuery, template: str = "public/error.html", context=None):
-    context = {**(context or {}), "errors": [error]}
+    context = {**(context or {})}
+    context["errors"] = [error, *context.pop("more_errors", [])]
     context.setdefault("title", _("The request could not be answered"))
     response = render(request, template, context, status=400)
     return response
@@ -562,36 +570,44 @@ def parties_per_year(participations) -> dict:
 
 
 def compare(request):
+    """States × questions. An entry that is not understood (a code or name that names no state,
+    an unknown question or region) is said on the page above what was understood, never the
+    whole request thrown away (issue 13.3); only a file export, which cannot carry the note,
+    refuses it."""
     try:
         fmt = export_format(request)
-        codes = data.parse_list(request.GET.getlist("countries"))
-        region = data.get_region(request.GET["region"]) if request.GET.get("region") else None
-        slugs = data.parse_list(request.GET.getlist("indicators"))
-        all_indicators = list(data.indicators())
-        by_slug = {i.slug: i for i in all_indicators}
-        unknown = [s for s in slugs if s not in by_slug]
-        if unknown:
-            raise BadQuery(
-                "indicators", _("Unknown indicator: “%(value)s”.") % {"value": ", ".join(unknown)}
-            )
-        all_states = list(data.states())
-        by_iso = {s.iso2: s for s in all_states}
-        unknown = [c for c in codes if c.upper() not in by_iso]
-        if unknown:
-            raise BadQuery(
-                "countries", _("Unknown country: “%(value)s”.") % {"value": ", ".join(unknown)}
-            )
     except BadQuery as error:
         return bad_request(request, error)
+    notes: list[BadQuery] = []
+    entries = data.parse_list(request.GET.getlist("countries"))
+    region = None
+    if request.GET.get("region"):
+        try:
+            region = data.get_region(request.GET["region"])
+        except BadQuery as error:
+            notes.append(error)
+    slugs = data.parse_list(request.GET.getlist("indicators"))
+    all_indicators = list(data.indicators())
+    by_slug = {i.slug: i for i in all_indicators}
+    unknown = [s for s in slugs if s not in by_slug]
+    if unknown:
+        notes.append(BadQuery("indicators", quoted_list(unknown)))
+    all_states = list(data.states())
+    chosen, not_understood = data.resolve_states(entries, all_states)
+    if not_understood:
+        notes.append(BadQuery("countries", quoted_list(not_understood)))
+    if fmt and notes:
+        return bad_request(request, notes[0], context={"more_errors": notes[1:]})
+    codes = [s.iso2 for s in chosen]
+    slugs = [s for s in slugs if s in by_slug]
     chosen_indicators = [by_slug[s] for s in slugs] or all_indicators
-    chosen = [by_iso[c.upper()] for c in codes]
     if region is not None:
         chosen += [
             s
             for s in data.sorted_states(all_states)
             if region.pk in (s.region_id, s.subregion_id) and s not in chosen
         ]
-    default_selection = not codes and region is None
+    default_selection = not entries and not request.GET.get("region")
     findings = {
         (f.state_id, f.indicator_id): f
         for f in Finding.objects.published()
@@ -646,13 +662,46 @@ def compare(request):
             "indicators": chosen_indicators,
             "all_indicators": all_indicators,
             "chosen_slugs": {i.slug for i in chosen_indicators} if slugs else set(),
-            "countries": ",".join(c.upper() for c in codes),
+            # The text box keeps only what was not understood, to be corrected; the states
+            # understood are ticked in the picker.
+            "countries": ", ".join(not_understood),
+            "picker": country_picker(all_states, set(codes)),
             "regions": Region.objects.filter(parent__isnull=True).prefetch_related("subregions"),
             "region": region,
             "default_selection": default_selection,
+            "notes": notes,
+            "export_query": understood_query(
+                countries=",".join(codes), region=region.slug if region else "", indicators=slugs
+            ),
             "legend": [(s, labels[s]) for s in data.FINDING_STATUSES],
         },
     )
+
+
+def understood_query(**params) -> str:
+    """The query string of what was understood (the page's exports and shareable link)."""
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        if isinstance(value, list):
+            value = ",".join(value)
+        if value:
+            query[key] = value
+    return query.urlencode()
+
+
+def country_picker(all_states: list, chosen: set[str]) -> list[dict]:
+    """Every state under its region (alphabetical in the visitor's language), the chosen ones
+    ticked and their regions open."""
+    groups: dict = defaultdict(list)
+    for state in data.sorted_states(all_states):
+        groups[state.region].append(
+            {"iso2": state.iso2, "name": state_name(state), "checked": state.iso2 in chosen}
+        )
+    out = []
+    for region, members in groups.items():
+        name = _(region.name) if region else _("Other")
+        out.append({"name": name, "states": members, "open": any(m["checked"] for m in members)})
+    return sorted(out, key=lambda g: sort_key(g["name"]))
 
 
 def topic(request, slug: str):

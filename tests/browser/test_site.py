@@ -104,6 +104,22 @@ def test_language_switch_links_keep_the_page_and_set_no_cookie(page, world):
     assert page.context.cookies() == []  # issue 14.3: no csrftoken, no language cookie
 
 
+def test_compare_picker_and_entries_not_understood(page, world):
+    page.goto("/compare/?countries=gb,xx,france")
+    rows = page.locator("table.matrix tbody th")
+    assert rows.all_inner_texts() == ["United Kingdom", "France"]
+    assert "“xx”" in page.locator(".errors").inner_text()
+    # The picker: the chosen states are ticked; ticking the United States adds it.
+    assert page.locator('.country-picker input[value="GB"]').is_checked()
+    page.locator(".country-picker summary", has_text="Americas").click()
+    page.locator('.country-picker input[value="US"]').check()
+    page.fill("#f-countries", "")
+    page.click(".compare-form button[type=submit]")
+    page.wait_for_url("**/compare/?*")
+    assert sorted(rows.all_inner_texts()) == ["France", "United Kingdom", "United States"]
+    assert page.locator(".errors").count() == 0
+
+
 def test_downloads_parse_with_the_right_rows(page, world):
     page.goto("/countries/?region=europe")
     with page.expect_download() as info:
@@ -129,6 +145,7 @@ PAGES = [
     "LAW",
     "/treaties/opsc/",
     "/compare/?countries=GB,FR,US,RU",
+    "/compare/?countries=gb,xx,france",
     "/search/?q=possession",
     "/search/?type=country&indicator=simple_possession&status=not_assessed",
     "/topics/csam/",

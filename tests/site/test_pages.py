@@ -156,11 +156,71 @@ def test_compare_matrix(client, world, django_assert_max_num_queries):
     assert "Partial" in fr_row and f"#provision-{world.fr_art.pk}" in fr_row
 
 
+def matrix_rows(response) -> list[str]:
+    matrix = response.content.decode().split('class="data matrix')[1].split("</table>")[0]
+    return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', matrix)
+
+
 def test_compare_by_region_and_bad_input(client, world):
-    matrix = client.get("/compare/?region=europe").content.decode().split('class="data matrix')[1]
-    assert matrix.count('<th scope="row">') == 3
-    assert client.get("/compare/?countries=GB,XX").status_code == 400
-    assert client.get("/compare/?indicators=teleportation").status_code == 400
+    assert matrix_rows(client.get("/compare/?region=europe")) == [
+        "France",
+        "Russian Federation",
+        "United Kingdom",
+    ]
+    assert client.get("/compare/?format=docx").status_code == 400
+
+
+def test_compare_keeps_the_valid_entries_and_names_the_others(client, world):
+    """Issue 13.3: one bad entry never throws the request away."""
+    response = client.get("/compare/?countries=gb,xx,france&indicators=production,teleportation")
+    assert response.status_code == 200
+    assert matrix_rows(response) == ["United Kingdom", "France"]
+    notes = text(response).split("Not understood")[1].split("Download")[0]
+    assert "“xx”" in notes and "“teleportation”" in notes and "“france”" not in notes
+    # The question that was understood is the only column.
+    head = response.content.decode().split("<thead>")[1].split("</thead>")[0]
+    assert "Production" in head and "Simple possession" not in head
+    # The exports are of what is shown, named by code: they never fail on the bad entry.
+    html = response.content.decode()
+    assert 'href="?countries=GB%2CFR&amp;indicators=production&amp;format=csv"' in html
+    # A file cannot carry a note: an export asked for directly with a bad entry is a 400.
+    bad = client.get("/compare/?countries=gb,xx&format=csv")
+    assert bad.status_code == 400 and "“xx”" in text(bad)
+    # In Arabic, the note is translated and its list uses the Arabic comma.
+    arabic = text(client.get("/ar/compare/?countries=xx,yy,fr"))
+    assert "لم يُفهم" in arabic and "“xx”، “yy”" in arabic
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        "GBR,FRA",  # ISO 3166 alpha-3
+        "united kingdom,FRANCE",
+        "Royaume-Uni,france",
+        "Reino Unido,Francia",
+        "Великобритания,Франция",
+        "المملكة المتحدة,فرنسا",
+    ],
+)
+def test_compare_accepts_names_in_every_language(client, world, entries):
+    for prefix in ("", "/ar"):
+        response = client.get(f"{prefix}/compare/", {"countries": entries})
+        assert response.status_code == 200
+        assert len(matrix_rows(response)) == 2
+        assert "Not understood" not in text(response) and "لم يُفهم" not in text(response)
+
+
+def test_compare_has_a_country_picker(client, world):
+    response = client.get("/compare/?countries=GB&countries=US")
+    html = response.content.decode()
+    picker = html.split('class="country-picker"')[1].split("</fieldset>")[0]
+    # Every state, by region, with the chosen ones ticked and their region open.
+    assert picker.count('type="checkbox" name="countries"') == 4
+    assert re.search(r'value="GB" checked', picker) and re.search(r'value="US" checked', picker)
+    assert not re.search(r'value="FR" checked', picker)
+    assert picker.count("<details open>") == 2  # Americas and Europe both hold a chosen state
+    # Ticking boxes is the same as typing codes.
+    assert matrix_rows(response) == ["United Kingdom", "United States"]
 
 
 def test_countries_list(client, world, django_assert_max_num_queries):
