@@ -4,9 +4,11 @@ Nothing here knows about national law (the `laws` app points at this one, never 
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.history import History
@@ -250,6 +252,107 @@ class ParticipationStatus(models.TextChoices):
     NO_ACTION = "no_action", _("No action")
 
 
+# --- "party as of a date": the one definition ----------------------------------------------------
+# Every reader of a participation's status (the queryset methods below, `Participation.status`,
+# the API's annotations and its compiled SQL, the counts and timelines) derives it from these two
+# conditions, so the rule is written once. `as_of=None` means "now": the latest recorded state.
+# `prefix` places the same condition behind a relation ("participations__" from Treaty or State).
+# tests/treaties/test_party_status.py holds every derived form equal on the real UNTC data.
+
+
+def party_condition(as_of: datetime.date | None = None, prefix: str = "") -> Q:
+    """Party: consent to be bound deposited on or before the day, and not withdrawn by then
+    (denounced on or before the day)."""
+    if as_of is None:
+        return Q(
+            **{f"{prefix}consent_date__isnull": False, f"{prefix}withdrawal_date__isnull": True}
+        )
+    return Q(**{f"{prefix}consent_date__lte": as_of}) & (
+        Q(**{f"{prefix}withdrawal_date__isnull": True})
+        | Q(**{f"{prefix}withdrawal_date__gt": as_of})
+    )
+
+
+def signatory_condition(as_of: datetime.date | None = None, prefix: str = "") -> Q:
+    """Signatory: signed on or before the day, and not a party on it (not yet, or no longer)."""
+    if as_of is None:
+        signed = Q(**{f"{prefix}signature_date__isnull": False})
+    else:
+        signed = Q(**{f"{prefix}signature_date__lte": as_of})
+    return signed & ~party_condition(as_of, prefix)
+
+
+def status_expression(as_of: datetime.date | None = None, prefix: str = "") -> Case:
+    """The status (a ParticipationStatus value) as a database expression, for `annotate`."""
+    return Case(
+        When(party_condition(as_of, prefix), then=Value(ParticipationStatus.PARTY.value)),
+        When(signatory_condition(as_of, prefix), then=Value(ParticipationStatus.SIGNATORY.value)),
+        default=Value(ParticipationStatus.NO_ACTION.value),
+        output_field=models.CharField(),
+    )
+
+
+# A lookup in the conditions above as Python (a comparison with NULL is never true, as in SQL).
+_LOOKUPS = {
+    "isnull": "(({name} is None) is {bound})",
+    "lte": "({name} is not None and {name} <= {bound})",
+    "lt": "({name} is not None and {name} < {bound})",
+    "gte": "({name} is not None and {name} >= {bound})",
+    "gt": "({name} is not None and {name} > {bound})",
+}
+
+
+def _python(condition: Q, bounds: list) -> str:
+    """A condition above as a Python expression over the row's field names; Django negates a
+    condition on nullable columns null-safely, which is Python's plain `not` here."""
+    parts = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            parts.append(_python(child, bounds))
+        else:
+            name, lookup = child[0].rsplit("__", 1)
+            bounds.append(child[1])
+            parts.append(_LOOKUPS[lookup].format(name=name, bound=f"bounds[{len(bounds) - 1}]"))
+    joined = "(" + (" and " if condition.connector == Q.AND else " or ").join(parts) + ")"
+    return f"(not {joined})" if condition.negated else joined
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_function(as_of: datetime.date | None) -> Callable[..., "ParticipationStatus"]:
+    """`participation_status` for one day, compiled from the conditions (generated, never
+    written by hand: the rule stays in `party_condition` and `signatory_condition`)."""
+    bounds: list = []
+    party, signatory = (
+        _python(party_condition(as_of), bounds),
+        _python(signatory_condition(as_of), bounds),
+    )
+    source = (
+        "def status(signature_date, consent_date, withdrawal_date):\n"
+        f"    if {party}:\n        return PARTY\n"
+        f"    if {signatory}:\n        return SIGNATORY\n"
+        "    return NO_ACTION\n"
+    )
+    namespace = {
+        "bounds": bounds,
+        "PARTY": ParticipationStatus.PARTY,
+        "SIGNATORY": ParticipationStatus.SIGNATORY,
+        "NO_ACTION": ParticipationStatus.NO_ACTION,
+    }
+    exec(compile(source, "<participation status>", "exec"), namespace)  # noqa: S102
+    return namespace["status"]
+
+
+def participation_status(
+    signature_date: datetime.date | None,
+    consent_date: datetime.date | None,
+    withdrawal_date: datetime.date | None,
+    as_of: datetime.date | None = None,
+) -> "ParticipationStatus":
+    """The status of one participation's dates as of a day (now when None), in Python: the same
+    conditions as `status_expression`, evaluated on values already read."""
+    return _status_function(as_of)(signature_date, consent_date, withdrawal_date)
+
+
 class ParticipationQuerySet(PublishableQuerySet):
     def for_treaty(self, treaty: "Treaty | str"):
         if isinstance(treaty, Treaty):
@@ -258,21 +361,15 @@ class ParticipationQuerySet(PublishableQuerySet):
 
     def parties(self, as_of: datetime.date | None = None):
         """Bound as of a date: consent deposited on or before it and not withdrawn by then."""
-        qs = self.filter(consent_date__isnull=False)
-        if as_of is not None:
-            qs = qs.filter(consent_date__lte=as_of).exclude(withdrawal_date__lte=as_of)
-        else:
-            qs = qs.filter(withdrawal_date__isnull=True)
-        return qs
+        return self.filter(party_condition(as_of))
 
     def signatories(self, as_of: datetime.date | None = None):
-        """Signed, and not (yet) a party, as of a date."""
-        qs = self.filter(signature_date__isnull=False)
-        if as_of is not None:
-            return qs.filter(signature_date__lte=as_of).filter(
-                Q(consent_date__isnull=True) | Q(consent_date__gt=as_of)
-            )
-        return qs.filter(consent_date__isnull=True)
+        """Signed, and not a party (not yet, or no longer), as of a date."""
+        return self.filter(signatory_condition(as_of))
+
+    def with_status(self, as_of: datetime.date | None = None, name: str = "status_as_of"):
+        """Each row annotated with its status as of a date (a ParticipationStatus value)."""
+        return self.annotate(**{name: status_expression(as_of)})
 
 
 class Participation(PublicRecord, Revisable, VersionedModel):
@@ -354,16 +451,10 @@ class Participation(PublicRecord, Revisable, VersionedModel):
         return f"{self.state} – {self.treaty}"
 
     def status(self, as_of: datetime.date | None = None) -> str:
-        day = as_of or datetime.date.max
-        if (
-            self.consent_date
-            and self.consent_date <= day
-            and not (self.withdrawal_date and self.withdrawal_date <= day)
-        ):
-            return ParticipationStatus.PARTY
-        if self.signature_date and self.signature_date <= day:
-            return ParticipationStatus.SIGNATORY
-        return ParticipationStatus.NO_ACTION
+        """Party, signatory or no action as of a date (now when None): `participation_status`."""
+        return participation_status(
+            self.signature_date, self.consent_date, self.withdrawal_date, as_of
+        )
 
 
 class ReservationKind(models.TextChoices):

@@ -20,7 +20,7 @@ from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
 from hotpath.compiled import CompiledQueries
 from laws.models import NOT_ASSESSED, Finding
-from treaties.models import Objection, Participation, ParticipationStatus, Reservation, State
+from treaties.models import Objection, Participation, Reservation, State, participation_status
 
 from .compact import attach_evidence, indicators_with_topics, rows_json, with_evidence
 from .sources import finding_scope, finding_sources, source_dict, verification_sentence
@@ -177,12 +177,7 @@ def country_detail(iso2: str, context: dict) -> dict | None:
         as_of,
         reservations_json,
     ) in participations:
-        if consent and not withdrawn:
-            status = ParticipationStatus.PARTY.value
-        elif signed:
-            status = ParticipationStatus.SIGNATORY.value
-        else:
-            status = ParticipationStatus.NO_ACTION.value
+        status = participation_status(signed, consent, withdrawn).value
         reservations = sorted(
             json.loads(reservations_json) if reservations_json else [],
             key=lambda r: (r["order"], r["id"]),

@@ -2,19 +2,17 @@
 country resource, which joins both layers (it lives here because `treaties` never imports
 from `laws`)."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce
@@ -37,7 +35,13 @@ from laws.models import (
     Source,
 )
 from laws.timeline import holding, with_period
-from treaties.models import Objection, Participation, ParticipationStatus, State
+from treaties.models import (
+    Objection,
+    Participation,
+    ParticipationStatus,
+    State,
+    status_expression,
+)
 
 from .compact import (
     attach_evidence,
@@ -77,13 +81,7 @@ def with_status_summary(states):
     """Each state's status under every treaty and its answer for every indicator, as
     correlated subqueries of the one query that lists the states (no query per row, no extra
     query per page). Annotated as `ts_<treaty pk>` and `fs_<indicator pk>`."""
-    party = Q(consent_date__isnull=False, withdrawal_date__isnull=True)
-    status = Case(
-        When(party, then=Value(ParticipationStatus.PARTY.value)),
-        When(signature_date__isnull=False, then=Value(ParticipationStatus.SIGNATORY.value)),
-        default=Value(ParticipationStatus.NO_ACTION.value),
-        output_field=CharField(),
-    )
+    status = status_expression()
     annotations = {}
     for pk, _code in treaty_ids():
         participation = Participation.objects.published().filter(state=OuterRef("pk"), treaty_id=pk)
@@ -105,17 +103,29 @@ def published_law_ids() -> list[int]:
     return list(LawViewSet.queryset.values_list("pk", flat=True))
 
 
-STATUS_SQL = """
-SELECT p.state_id, 0, p.treaty_id,
-       CASE WHEN p.consent_date IS NOT NULL AND p.withdrawal_date IS NULL THEN %s
-            WHEN p.signature_date IS NOT NULL THEN %s ELSE %s END
-  FROM {participation} p
- WHERE p.publication_status = %s
-UNION ALL
-SELECT f.state_id, 1, f.indicator_id, f.status
-  FROM {finding} f
- WHERE f.publication_status = %s
-"""
+def status_union():
+    """Every published participation's status (`treaties.models.status_expression`, the one
+    definition) and every published finding's status, as rows (state, 0 or 1, treaty or
+    indicator, status)."""
+    participations = (
+        Participation.objects.published()
+        .order_by()
+        .values_list("state_id", Value(0), "treaty_id", status_expression())
+    )
+    findings = (
+        Finding.objects.published()
+        .order_by()
+        .values_list("state_id", Value(1), "indicator_id", "status")
+    )
+    return participations.union(findings, all=True).order_by()
+
+
+@functools.cache
+def status_sql(alias: str) -> tuple[str, tuple]:
+    """`status_union()` compiled to SQL once per process and database: generated from the
+    ORM's definition, never written by hand (tests/treaties/test_party_status.py)."""
+    query = status_union().query
+    return query.get_compiler(using=alias).as_sql()
 
 
 @versioned
@@ -141,21 +151,13 @@ def all_statuses() -> dict[int, tuple[dict, dict]]:
     """Every state's statuses, {state pk: ({treaty pk: status}, {indicator pk: finding
     status})}, from published participation and findings (absent: no action, not assessed):
     one query (a few thousand rows), run once per process and data version by `status_maps`.
-    The stamp changes with any edit, so a page never shows stale statuses. Plain SQL: compiling
-    the equivalent ORM union cost more than running it."""
-    sql = STATUS_SQL.format(
-        participation=Participation._meta.db_table, finding=Finding._meta.db_table
-    )
-    params = [
-        ParticipationStatus.PARTY.value,
-        ParticipationStatus.SIGNATORY.value,
-        ParticipationStatus.NO_ACTION.value,
-        PUBLISHED.value,
-        PUBLISHED.value,
-    ]
+    The stamp changes with any edit, so a page never shows stale statuses. The SQL is compiled
+    from the ORM once per process (`status_sql`): compiling the union on every call cost more
+    than running it."""
+    alias = router.db_for_read(Finding)
     out: dict[int, tuple[dict, dict]] = {}
-    with connections[router.db_for_read(Finding)].cursor() as cursor:
-        cursor.execute(sql, params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*status_sql(alias))
         for state_id, kind, key, value in cursor.fetchall():
             out.setdefault(state_id, ({}, {}))[kind][key] = value
     return out

@@ -153,7 +153,8 @@ class TreatyListSerializer(PublicModelSerializer):
         "party since: the UN Treaty Collection's count of signatories."
     )
     signed_not_party_count = serializers.IntegerField(
-        help_text="States that signed but are not party (no consent to be bound deposited)."
+        help_text="States that signed and are not party now (no consent to be bound deposited, "
+        "or withdrawn since): status `signatory`."
     )
 
     class Meta:

@@ -9,7 +9,17 @@ from core.api.serializers import absent_as_null
 from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from core.publication import PublicationStatus
 from hotpath.cache import versioned
-from treaties.models import Participation, Region, Reservation, Treaty, TreatyProvision
+from treaties.models import (
+    Participation,
+    ParticipationStatus,
+    Region,
+    Reservation,
+    Treaty,
+    TreatyProvision,
+    participation_status,
+    party_condition,
+    signatory_condition,
+)
 
 from .filters import ParticipationFilterSet, TreatyFilterSet
 from .serializers import (
@@ -31,20 +41,14 @@ def treaties_with_counts(regions: list[str] | None = None):
         )
     return Treaty.objects.annotate(
         party_count=Count(
-            "participations",
-            filter=scope
-            & Q(participations__consent_date__isnull=False)
-            & Q(participations__withdrawal_date__isnull=True),
+            "participations", filter=scope & party_condition(prefix="participations__")
         ),
         # All that signed, as the UN Treaty Collection counts its signatories.
         signatory_count=Count(
             "participations", filter=scope & Q(participations__signature_date__isnull=False)
         ),
         signed_not_party_count=Count(
-            "participations",
-            filter=scope
-            & Q(participations__signature_date__isnull=False)
-            & Q(participations__consent_date__isnull=True),
+            "participations", filter=scope & signatory_condition(prefix="participations__")
         ),
     ).order_by("order", "code")
 
@@ -61,17 +65,20 @@ def participation_facts() -> list[tuple[int, int, int | None, bool, bool, bool]]
         "consent_date",
         "withdrawal_date",
     )
-    return [
-        (
-            treaty,
-            region,
-            subregion,
-            consent is not None and withdrawal is None,
-            signature is not None,
-            signature is not None and consent is None,
+    facts = []
+    for treaty, region, subregion, signature, consent, withdrawal in rows:
+        status = participation_status(signature, consent, withdrawal)
+        facts.append(
+            (
+                treaty,
+                region,
+                subregion,
+                status == ParticipationStatus.PARTY,
+                signature is not None,
+                status == ParticipationStatus.SIGNATORY,
+            )
         )
-        for treaty, region, subregion, signature, consent, withdrawal in rows
-    ]
+    return facts
 
 
 @versioned
