@@ -21,6 +21,7 @@ from laws.api.sources import (
     verification_sentence,
 )
 from laws.api.vocabulary import indicator_ids, treaty_ids
+from laws.columns import LAW_FIELD_NAMES, LAW_FIELDS
 from laws.models import (
     NOT_ASSESSED,
     FindingStatus,
@@ -140,27 +141,9 @@ class LawListSerializer(PublicModelSerializer):
 
     class Meta:
         model = Law
-        fields = [
-            "id",
-            "url",
-            "country",
-            "jurisdiction",
-            "title",
-            "title_original",
-            "language",
-            "kind",
-            "citation",
-            "year_enacted",
-            "date_adopted",
-            "date_in_force",
-            "date_repealed",
-            "status",
-            "source_url",
-            "verified",
-            "verification_source",
-            "rank",
-            "snippet",
-        ]
+        # The law's own columns are defined once, with the dataset's laws.csv (laws/columns.py).
+        fields = ["id", "url", "country", "jurisdiction", *LAW_FIELD_NAMES, "rank", "snippet"]
+        extra_kwargs = {name: {"help_text": description} for name, description in LAW_FIELDS}
 
     def to_representation(self, instance):
         """What DRF's field-by-field walk gives for a law of a list (tested equal, field for

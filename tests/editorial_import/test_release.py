@@ -74,7 +74,7 @@ def test_a_release_holds_published_records_only(data, tmp_path):
     assert len(json.loads((release / "findings.json").read_text())) == 169
     readme = (release / "README.md").read_text()
     assert f"dataset release 1.0 ({RELEASED})" in readme
-    assert "OPSC (opsc, UNTC IV-11-c): participation as at 2026-02-03" in readme
+    assert "OPSC (opsc, UNTC IV-11-c): participation as of 2026-02-03" in readme
     assert "| `evidence_provisions` |" in readme  # every column is described
 
 

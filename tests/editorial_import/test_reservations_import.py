@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from core.publication import PublicationStatus
 from laws.bulk_import import RESERVATION_COLUMNS, plan_file
+from laws.dataset import _reservations as release_reservations
 from laws.models import ImportBatch, ImportBatchStatus
-from laws.release import _reservations as release_reservations
 from tests.conftest import staff_login
 from treaties.importers.untc import diff_pages, parse_file
 from treaties.models import Participation, Reservation
