@@ -34,6 +34,11 @@ class PublicRecord(models.Model):
       record was once public; a record never published is never in the feed.
     Changes to dependent rows (a law's provisions, a participation's reservations, evidence
     links) touch the parent through `touch_public_change`.
+
+    Two hooks let a model hold its own rules about the public view, whatever the path:
+    `check_publishable()` runs before a record becomes published (raise ValidationError to
+    refuse: a finding whose evidence is not public), and `left_public_view()` runs after a
+    published record was withdrawn (a law takes the findings that rest on it out of view).
     """
 
     published_at = models.DateTimeField(
@@ -75,7 +80,18 @@ class PublicRecord(models.Model):
             touched = ["last_public_change"]
         if touched and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *touched}
-        return super().save(*args, **kwargs)
+        if is_public and not was_public:
+            self.check_publishable()
+        result = super().save(*args, **kwargs)
+        if was_public and not is_public:
+            self.left_public_view()
+        return result
+
+    def check_publishable(self) -> None:
+        """Raise ValidationError if this record may not become published as it stands."""
+
+    def left_public_view(self) -> None:
+        """Called after a save took a published record out of the public view."""
 
 
 def touch_public_change(model: type[models.Model], pk) -> None:

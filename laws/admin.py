@@ -8,7 +8,8 @@ importers (laws.forms.FindingAdminForm -> laws.services.validate_finding).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
@@ -22,12 +23,14 @@ from core.admin import (
     VersionedInlineMixin,
     WorkflowAdminMixin,
 )
+from core.publication import PublicationStatus
 from treaties.admin import FrozenChoicesMixin
 from treaties.models import TreatyProvision
 
 from . import admin_import  # noqa: F401  (bulk import and UNTC refresh pages)
 from .forms import FindingAdminForm
 from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Source, Topic
+from .services import findings_citing, publish_with_findings
 
 admin.site.site_header = _("CRIN Legal Database")
 admin.site.site_title = _("CRIN Legal Database admin")
@@ -152,6 +155,52 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("provisions"), ordering="_provision_count")
     def provision_count(self, obj):
         return obj._provision_count
+
+    # ---- one review: the law and the findings that cite it (DOMAIN rule 1) ----------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_extra_buttons"] = []
+        if (
+            obj is not None
+            and not obj.is_revision
+            and obj.publication_status in (PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED)
+            and request.user.has_perm("laws.publish_law")
+            and request.user.has_perm("laws.publish_finding")
+        ):
+            waiting = list(findings_citing(obj, PublicationStatus.IN_REVIEW))
+            if waiting:
+                context["workflow_extra_buttons"].append(
+                    {
+                        "name": "_publish_with_findings",
+                        "label": _("Publish with its findings (%(count)d in review)")
+                        % {"count": len(waiting)},
+                        "title": "; ".join(str(f) for f in waiting),
+                    }
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "_publish_with_findings" not in request.POST or request.POST.get("_transition"):
+            return
+        try:
+            law, published, skipped = publish_with_findings(request.user, form.instance)
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, _("Saved; not published: ") + reason, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Published “%(law)s” and %(count)d finding(s) citing it: %(names)s.")
+            % {
+                "law": law,
+                "count": len(published),
+                "names": "; ".join(f"“{f}”" for f in published) or "—",
+            },
+            messages.SUCCESS,
+        )
+        for reason in skipped:
+            self.message_user(request, _("Still in review: ") + reason, messages.WARNING)
 
 
 @admin.register(LawProvision)

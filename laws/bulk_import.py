@@ -477,7 +477,15 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
         problems = []
         try:
             validate_finding(
-                state=states[row.iso2], status=row.status, evidence=evidence, note=row.note
+                state=states[row.iso2],
+                status=row.status,
+                evidence=evidence,
+                note=row.note,
+                published=prepared.plan.publish
+                or (
+                    finding is not None
+                    and finding.publication_status == PublicationStatus.PUBLISHED
+                ),
             )
         except ValidationError as exc:
             problems = exc.messages

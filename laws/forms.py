@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.publication import PublicationStatus
 from core.versioning import VersionedFormMixin
 
 from .models import Finding
@@ -47,6 +48,7 @@ class FindingAdminForm(VersionedFormMixin, forms.ModelForm):
                 status=status,
                 evidence=cleaned_data.get("evidence") or [],
                 note=cleaned_data.get("note", ""),
+                published=self.instance.publication_status == PublicationStatus.PUBLISHED,
             )
         except ValidationError as error:
             self.add_error(None, error)

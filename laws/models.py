@@ -225,6 +225,31 @@ class Law(PublicRecord, Revisable, VersionedModel):
     def __str__(self) -> str:
         return self.title
 
+    def left_public_view(self) -> None:
+        """Withdrawn: the published findings that cite one of its provisions lose public evidence
+        (DOMAIN rule 1: no public answer without public evidence), so they are withdrawn too,
+        recorded with the reason. `self.withdrawn_with` lists them for the message."""
+        from core.publication import PublicationStatus as Status
+
+        user = getattr(self, "_history_user", None)
+        self.withdrawn_with = []
+        findings = (
+            Finding.objects.filter(
+                evidence__law=self, publication_status=Status.PUBLISHED, revision_of=None
+            )
+            .select_related("state", "indicator")
+            .distinct()
+            .order_by("pk")
+        )
+        for finding in findings:
+            finding.publication_status = Status.WITHDRAWN
+            finding._history_user = user
+            finding._change_reason = (
+                f"withdraw: its evidence, the law “{self}”, is no longer published"
+            )
+            finding.save()
+            self.withdrawn_with.append(finding)
+
 
 class LawProvision(RevisionChild, VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
@@ -514,12 +539,69 @@ class Finding(PublicRecord, Revisable, VersionedModel):
     def __str__(self) -> str:
         return f"{self.state} – {self.indicator}: {self.status}"
 
+    def check_publishable(self) -> None:
+        # A new row has no evidence yet: its links are checked as they are added
+        # (laws.signals.guard_evidence).
+        if self.pk is not None:
+            refuse_unpublished_evidence(self, self.evidence.select_related("law"))
+
     def validate_constraints(self, exclude=None):
         # The uniqueness of a state's answer is conditional on `jurisdiction` (empty: the state
         # itself); a form without that field must still check it.
         if exclude:
             exclude = set(exclude) - {"jurisdiction"}
         super().validate_constraints(exclude=exclude)
+
+
+def unpublished_evidence(provisions) -> list[LawProvision]:
+    """The provisions among `provisions` the public cannot see: their law is not published (a
+    draft, in review, withdrawn, or a revision's working copy)."""
+    from core.publication import PublicationStatus as Status
+
+    return [
+        p
+        for p in provisions
+        if p.law.publication_status != Status.PUBLISHED or p.law.revision_of_id is not None
+    ]
+
+
+def foreign_evidence_error(state, provisions) -> str:
+    """The message refusing evidence that is not a provision of `state`'s own laws, or ''."""
+    foreign = [p for p in provisions if p.law.state_id != state.pk]
+    if not foreign:
+        return ""
+    labels = ", ".join(str(p) for p in foreign)
+    return f"Evidence must be provisions of {state.name}'s own laws; not: {labels}."
+
+
+def evidence_publication_error(finding_label: str, provisions) -> str:
+    """The message refusing a published finding that cites unpublished evidence, or ''."""
+    from core.publication import PublicationStatus as Status
+
+    hidden = unpublished_evidence(provisions)
+    if not hidden:
+        return ""
+    cited = "; ".join(
+        f"{p.label} of “{p.law}” ({Status(p.law.publication_status).label.lower()})" for p in hidden
+    )
+    return str(
+        _(
+            "%(finding)s cannot be published while its evidence is not: it cites %(cited)s. "
+            "Publish the law first, or publish the law together with the findings that cite it "
+            "(“Publish with its findings” on the law's page)."
+        )
+        % {"finding": finding_label, "cited": cited}
+    )
+
+
+def refuse_unpublished_evidence(finding: Finding, provisions) -> None:
+    """DOMAIN rule 1: a published finding cites only published evidence. Raises
+    ValidationError (on `evidence`) otherwise. Every path checks through here: publishing
+    (Finding.check_publishable), adding evidence (laws.signals.guard_evidence), forms and
+    importers (laws.services.validate_finding)."""
+    message = evidence_publication_error(f"“{finding}”", provisions)
+    if message:
+        raise ValidationError({"evidence": [message]})
 
 
 class ImportBatchStatus(models.TextChoices):

@@ -6,16 +6,33 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import workflow
+from core.publication import PublicationStatus
 from treaties.models import State
 
-from .models import Finding, FindingStatus, Indicator, LawProvision
+from .models import (
+    Finding,
+    FindingStatus,
+    Indicator,
+    Law,
+    LawProvision,
+    evidence_publication_error,
+    foreign_evidence_error,
+)
 from .scope import evidence_scope
 
 
 def validate_finding(
-    *, state: State, status: str, evidence: Iterable[LawProvision], note: str
+    *,
+    state: State,
+    status: str,
+    evidence: Iterable[LawProvision],
+    note: str,
+    published: bool = False,
 ) -> None:
-    """Raise ValidationError (keyed by field) unless the finding would be true to the rules."""
+    """Raise ValidationError (keyed by field) unless the finding would be true to the rules.
+    `published`: the finding is (or is to be) published, so its evidence must be published too
+    (laws.models.refuse_unpublished_evidence, which also guards publishing and evidence.add())."""
     errors: dict[str, list[str]] = {}
     evidence = list(evidence)
     if status not in FindingStatus.values:
@@ -24,12 +41,12 @@ def validate_finding(
         errors.setdefault("evidence", []).append(
             f"A '{status}' finding must cite at least one law provision as evidence."
         )
-    foreign = [p for p in evidence if p.law.state_id != state.pk]
+    foreign = foreign_evidence_error(state, evidence)
     if foreign:
-        labels = ", ".join(str(p) for p in foreign)
-        errors.setdefault("evidence", []).append(
-            f"Evidence must be provisions of {state.name}'s own laws; not: {labels}."
-        )
+        errors.setdefault("evidence", []).append(foreign)
+    hidden = evidence_publication_error(f"A finding of {state.name}", evidence) if published else ""
+    if hidden:
+        errors.setdefault("evidence", []).append(hidden)
     if status == FindingStatus.YES and evidence and not foreign:
         scope = evidence_scope(state, evidence)
         if not scope.whole_state:
@@ -61,7 +78,16 @@ def finding_save(
 ) -> tuple[Finding, bool]:
     """Create or update the finding for (state, indicator). Returns (finding, created)."""
     evidence = list(evidence)
-    validate_finding(state=state, status=status, evidence=evidence, note=note)
+    published = fields.get("publication_status") == PublicationStatus.PUBLISHED or (
+        "publication_status" not in fields
+        and Finding.objects.filter(
+            state=state,
+            indicator=indicator,
+            revision_of__isnull=True,
+            publication_status=PublicationStatus.PUBLISHED,
+        ).exists()
+    )
+    validate_finding(state=state, status=status, evidence=evidence, note=note, published=published)
     finding, created = Finding.objects.select_for_update().get_or_create(
         state=state,
         indicator=indicator,
@@ -77,3 +103,31 @@ def finding_save(
         finding.save()
     finding.evidence.set(evidence)
     return finding, created
+
+
+def findings_citing(law: Law, status: str | None = None):
+    """The findings (not revisions) citing a provision of `law`, optionally in one status."""
+    rows = Finding.objects.filter(evidence__law=law, revision_of=None)
+    if status is not None:
+        rows = rows.filter(publication_status=status)
+    return rows.select_related("state", "indicator").distinct().order_by("pk")
+
+
+@transaction.atomic
+def publish_with_findings(user, law: Law) -> tuple[Law, list[Finding], list[str]]:
+    """One review: publish a law in review, then the findings in review that cite it (each
+    through core.workflow, so each is checked, permitted and recorded). A finding whose other
+    evidence is still unpublished stays in review, with the reason. Returns (law, published
+    findings, reasons skipped)."""
+    if law.publication_status != PublicationStatus.PUBLISHED:
+        law = workflow.transition(user, law, "publish", note="with the findings that cite it")
+    published, skipped = [], []
+    for finding in findings_citing(law, PublicationStatus.IN_REVIEW):
+        try:
+            with transaction.atomic():
+                workflow.transition(user, finding, "publish", note=f"with the law “{law}”")
+        except ValidationError as error:
+            skipped.extend(error.messages)
+        else:
+            published.append(finding)
+    return law, published, skipped

@@ -37,6 +37,32 @@ def relation_changed(parent_model, attribute: str | None = None):
     return receiver
 
 
+def guard_evidence(sender, instance, action, reverse, pk_set, **kwargs):
+    """The finding rules hold for `finding.evidence.add()/set()` (and `provision.findings.add()`)
+    too, not only for the admin form and the importers: evidence is a provision of the finding's
+    own state, and a published finding cites only published evidence (laws.models
+    .refuse_unpublished_evidence). Raises ValidationError before anything is linked."""
+    if action != "pre_add" or not pk_set:
+        return
+    from django.core.exceptions import ValidationError
+
+    from core.publication import PublicationStatus
+
+    from .models import Finding, LawProvision, foreign_evidence_error, refuse_unpublished_evidence
+
+    if not reverse:
+        pairs = [(instance, list(LawProvision.objects.select_related("law").filter(pk__in=pk_set)))]
+    else:
+        provision = LawProvision.objects.select_related("law").get(pk=instance.pk)
+        pairs = [(f, [provision]) for f in Finding.objects.filter(pk__in=pk_set)]
+    for finding, provisions in pairs:
+        foreign = foreign_evidence_error(finding.state, provisions)
+        if foreign:
+            raise ValidationError({"evidence": [foreign]})
+        if finding.publication_status == PublicationStatus.PUBLISHED:
+            refuse_unpublished_evidence(finding, provisions)
+
+
 def connect() -> None:
     from .models import Finding, Law, LawProvision
 
@@ -55,6 +81,11 @@ def connect() -> None:
         sender=Law.amends.through,
         dispatch_uid="laws_amends_touch",
         weak=False,
+    )
+    m2m_changed.connect(
+        guard_evidence,
+        sender=Finding.evidence.through,
+        dispatch_uid="laws_finding_evidence_guard",
     )
     m2m_changed.connect(
         relation_changed(Finding),

@@ -376,7 +376,21 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
             )
         name = request.POST.get("_transition")
         if name:
-            result = transition(request.user, obj, name)
+            try:
+                result = transition(request.user, obj, name)
+            except ValidationError as error:
+                # Refused by the record's own rules (a finding whose evidence is not public):
+                # the edit is saved, the transition is not.
+                self.message_user(
+                    request,
+                    _("Saved; “%(label)s” was refused: %(reason)s")
+                    % {
+                        "label": TRANSITIONS[name].label if name in TRANSITIONS else name,
+                        "reason": " ".join(error.messages),
+                    },
+                    messages.ERROR,
+                )
+                return
             if result.pk != obj.pk:
                 # A revision was published: it is merged into its original and gone.
                 request._crin_merged_into = result
@@ -400,6 +414,7 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
                 },
                 messages.SUCCESS,
             )
+            report_withdrawn_with(self, request, obj)
 
     def response_change(self, request, obj):
         merged = getattr(request, "_crin_merged_into", None)
@@ -432,10 +447,26 @@ class WorkflowAdminMixin(VersionedAdminMixin, HistoryAdminMixin):
         return actions
 
 
+def report_withdrawn_with(modeladmin, request, obj) -> None:
+    """Say which dependent records left the public view with `obj` (a law's findings)."""
+    dependents = getattr(obj, "withdrawn_with", None)
+    if dependents:
+        modeladmin.message_user(
+            request,
+            _(
+                "Also withdrawn, because they rest on “%(obj)s” and no longer have public "
+                "evidence: %(names)s. Fix their evidence and submit them for review again."
+            )
+            % {"obj": obj, "names": "; ".join(f"“{d}”" for d in dependents)},
+            messages.WARNING,
+        )
+
+
 def _make_action(name: str):
     def action(modeladmin, request, queryset):
+        objs = list(queryset.order_by("pk"))
         try:
-            done, skipped = transition_many(request.user, queryset.order_by("pk"), name)
+            done, skipped = transition_many(request.user, objs, name)
         except PermissionDenied as error:
             modeladmin.message_user(request, str(error), messages.ERROR)
             return
@@ -450,6 +481,8 @@ def _make_action(name: str):
         )
         for reason in skipped:
             modeladmin.message_user(request, reason, messages.WARNING)
+        for obj in objs:
+            report_withdrawn_with(modeladmin, request, obj)
 
     action.__name__ = f"workflow_{name}"
     return action

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from laws.models import FindingStatus, LawStatus
+from laws.models import FindingStatus, Law, LawStatus
 from laws.timeline import holding, with_period
 from tests.factories import (
     FindingFactory,
@@ -246,12 +246,11 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
             in_force_from=D(2011, 1, 1),
             in_force_to=D(2015, 1, 1),
         ),
-        LawProvisionFactory(
-            law=LawFactory(state=ee, publication_status=PublicationStatus.DRAFT),
-            in_force_from=D(1990, 1, 1),
-        ),
+        LawProvisionFactory(law=LawFactory(state=ee), in_force_from=D(1990, 1, 1)),
     ]
     FindingFactory(state=ee, indicator=timeline, evidence=several)
+    # (A published finding never cites a draft now; rows from before that rule must not count.)
+    Law.objects.filter(pk=several[-1].law_id).update(publication_status=PublicationStatus.DRAFT)
     ff = StateFactory(iso2="FF")
     mixed = [  # one end unknown: the end stays open; an editor's end wins over none
         LawProvisionFactory(law__state=ff, in_force_from=D(2001, 1, 1), in_force_to=D(2009, 1, 1)),
