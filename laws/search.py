@@ -456,20 +456,23 @@ LAWS = _Target(
     fts="laws_law_search",
     pg_snippet_text=(
         "concat_ws(' · ', {t}.title, nullif({t}.title_original, ''), {t}.citation, "
-        "nullif(left({t}.full_text, 100000), ''))"
+        "nullif(left({t}.full_text, 100000), ''), "
+        "(SELECT left(string_agg(concat_ws(' · ', p.label, nullif(p.heading, ''), "
+        "nullif(p.summary, ''), nullif(p.text, ''), nullif(p.text_en, '')), ' · '), 100000) "
+        "FROM laws_lawprovision p WHERE p.law_id = {t}.id))"
     ),
     pg_language="{t}.language",
-    weights=(10.0, 10.0, 5.0, 1.0),
+    weights=(10.0, 10.0, 5.0, 1.0, 2.0),
 )
 PROVISIONS = _Target(
     table="laws_lawprovision",
     fts="laws_lawprovision_search",
     pg_snippet_text=(
         "concat_ws(' · ', {t}.label, nullif({t}.heading, ''), nullif({t}.summary, ''), "
-        "nullif(left({t}.text, 100000), ''))"
+        "nullif(left({t}.text, 100000), ''), nullif(left({t}.text_en, 100000), ''))"
     ),
     pg_language="(SELECT l.language FROM laws_law l WHERE l.id = {t}.law_id)",
-    weights=(5.0, 10.0, 3.0, 1.0),
+    weights=(5.0, 10.0, 3.0, 1.0, 1.0),
 )
 
 
@@ -640,70 +643,102 @@ def search_provisions(queryset: QuerySet, text: str) -> QuerySet:
 # changes a public rank (issue 12.5). The tables keep their own copy of the text (not
 # external content): a row is deleted by rowid whether or not it was indexed.
 PUBLISHED = "'published'"
+# The FTS5 tables: for each, its columns and the SQL of each column's value over the row
+# (`l` a law, `p` a provision). A law's last column is the text of its provisions, so law
+# search finds the laws whose provisions match (issue 11.2).
+_PROVISION_WORDS = (
+    "coalesce(p.label, '') || ' ' || coalesce(p.heading, '') || ' ' || "
+    "coalesce(p.summary, '') || ' ' || coalesce(p.text, '') || ' ' || coalesce(p.text_en, '')"
+)
 SQLITE_FTS = {
-    "laws_law": ("laws_law_search", ("title", "title_original", "citation", "full_text")),
+    "laws_law": (
+        "laws_law_search",
+        {
+            "title": "l.title",
+            "title_original": "l.title_original",
+            "citation": "l.citation",
+            "full_text": "l.full_text",
+            "provisions": (
+                f"(SELECT group_concat({_PROVISION_WORDS}, ' ') FROM laws_lawprovision p "
+                "WHERE p.law_id = l.id)"
+            ),
+        },
+    ),
     "laws_lawprovision": (
         "laws_lawprovision_search",
-        ("label", "heading", "summary", "text"),
+        {
+            "label": "p.label",
+            "heading": "p.heading",
+            "summary": "p.summary",
+            "text": "p.text",
+            "text_en": "p.text_en",
+        },
     ),
 }
 # The external-content tables of the first version (migration 0007), dropped by install.
 SQLITE_LEGACY = ("laws_law_fts", "laws_lawprovision_fts")
+SQLITE_TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
 
 
 def _sqlite_index_laws(where: str) -> str:
     fts, columns = SQLITE_FTS["laws_law"]
-    cols = ", ".join(columns)
-    values = ", ".join(f"l.{c}" for c in columns)
     return (
-        f"INSERT INTO {fts}(rowid, {cols}) SELECT l.id, {values} FROM laws_law l "
+        f"INSERT INTO {fts}(rowid, {', '.join(columns)}) "
+        f"SELECT l.id, {', '.join(columns.values())} FROM laws_law l "
         f"WHERE l.publication_status = {PUBLISHED} AND {where}"
     )
 
 
 def _sqlite_index_provisions(where: str) -> str:
     fts, columns = SQLITE_FTS["laws_lawprovision"]
-    cols = ", ".join(columns)
-    values = ", ".join(f"p.{c}" for c in columns)
     return (
-        f"INSERT INTO {fts}(rowid, {cols}) SELECT p.id, {values} FROM laws_lawprovision p "
+        f"INSERT INTO {fts}(rowid, {', '.join(columns)}) "
+        f"SELECT p.id, {', '.join(columns.values())} FROM laws_lawprovision p "
         f"JOIN laws_law l ON l.id = p.law_id WHERE l.publication_status = {PUBLISHED} "
         f"AND {where}"
     )
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_objects() -> dict[str, str]:
+    """Name → CREATE statement of every FTS table and trigger."""
     law_fts, law_columns = SQLITE_FTS["laws_law"]
     provision_fts, provision_columns = SQLITE_FTS["laws_lawprovision"]
-    tokenize = "tokenize='porter unicode61 remove_diacritics 2'"
     drop_provisions_of = (
         f"DELETE FROM {provision_fts} WHERE rowid IN "
         "(SELECT id FROM laws_lawprovision WHERE law_id = {law}.id);"
     )
-    return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {law_fts} USING fts5("
-        f"{', '.join(law_columns)}, {tokenize})",
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {provision_fts} USING fts5("
-        f"{', '.join(provision_columns)}, {tokenize})",
+
+    def reindex_law(law: str) -> str:
+        return f"DELETE FROM {law_fts} WHERE rowid = {law}; {_sqlite_index_laws(f'l.id = {law}')};"
+
+    return {
+        law_fts: f"CREATE VIRTUAL TABLE {law_fts} USING fts5("
+        f"{', '.join(law_columns)}, {SQLITE_TOKENIZE})",
+        provision_fts: f"CREATE VIRTUAL TABLE {provision_fts} USING fts5("
+        f"{', '.join(provision_columns)}, {SQLITE_TOKENIZE})",
         # A law: indexed while published; its provisions follow its publication state.
-        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_ai AFTER INSERT ON laws_law BEGIN "
+        f"{law_fts}_ai": f"CREATE TRIGGER {law_fts}_ai AFTER INSERT ON laws_law BEGIN "
         f"{_sqlite_index_laws('l.id = new.id')}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_au AFTER UPDATE ON laws_law BEGIN "
+        f"{law_fts}_au": f"CREATE TRIGGER {law_fts}_au AFTER UPDATE ON laws_law BEGIN "
         f"DELETE FROM {law_fts} WHERE rowid = old.id; "
         f"{_sqlite_index_laws('l.id = new.id')}; "
         f"{drop_provisions_of.format(law='new')} "
         f"{_sqlite_index_provisions('p.law_id = new.id')}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {law_fts}_ad AFTER DELETE ON laws_law BEGIN "
+        f"{law_fts}_ad": f"CREATE TRIGGER {law_fts}_ad AFTER DELETE ON laws_law BEGIN "
         f"DELETE FROM {law_fts} WHERE rowid = old.id; "
         f"{drop_provisions_of.format(law='old')} END",
-        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_ai AFTER INSERT ON laws_lawprovision "
-        f"BEGIN {_sqlite_index_provisions('p.id = new.id')}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_au AFTER UPDATE ON laws_lawprovision "
-        f"BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; "
-        f"{_sqlite_index_provisions('p.id = new.id')}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {provision_fts}_ad AFTER DELETE ON laws_lawprovision "
-        f"BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; END",
-    ]
+        # A provision: indexed while its law is published; its law is indexed again.
+        f"{provision_fts}_ai": f"CREATE TRIGGER {provision_fts}_ai AFTER INSERT ON "
+        f"laws_lawprovision BEGIN {_sqlite_index_provisions('p.id = new.id')}; "
+        f"{reindex_law('new.law_id')} END",
+        f"{provision_fts}_au": f"CREATE TRIGGER {provision_fts}_au AFTER UPDATE ON "
+        f"laws_lawprovision BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; "
+        f"{_sqlite_index_provisions('p.id = new.id')}; "
+        f"{reindex_law('old.law_id')} {reindex_law('new.law_id')} END",
+        f"{provision_fts}_ad": f"CREATE TRIGGER {provision_fts}_ad AFTER DELETE ON "
+        f"laws_lawprovision BEGIN DELETE FROM {provision_fts} WHERE rowid = old.id; "
+        f"{reindex_law('old.law_id')} END",
+    }
 
 
 def _sqlite_rebuild(cursor) -> None:
@@ -715,20 +750,27 @@ def _sqlite_rebuild(cursor) -> None:
 
 
 def sqlite_install(cursor) -> None:
-    """Create the FTS5 tables and triggers if missing, and rebuild the index when a trigger
-    was missing. Idempotent. Runs after every migrate: SQLite drops a table's triggers when
+    """Create the FTS5 tables and triggers that are missing or differ from `_sqlite_objects`
+    (a table whose columns changed is made again), and rebuild the index when anything was
+    (re)created. Idempotent. Runs after every migrate: SQLite drops a table's triggers when
     Django rebuilds the table for a schema change (another app's migration), which would leave
     the index stale."""
     for legacy in SQLITE_LEGACY:
         for suffix in ("ai", "ad", "au"):
             cursor.execute(f"DROP TRIGGER IF EXISTS {legacy}_{suffix}")
         cursor.execute(f"DROP TABLE IF EXISTS {legacy}")
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    triggers = {row[0] for row in cursor.fetchall()}
-    for statement in _sqlite_statements():
+    cursor.execute("SELECT name, type, sql FROM sqlite_master")
+    existing = {name: (kind, sql) for name, kind, sql in cursor.fetchall()}
+    changed = False
+    for name, statement in _sqlite_objects().items():
+        kind, sql = existing.get(name, (None, None))
+        if sql == statement:
+            continue
+        if kind is not None:
+            cursor.execute(f"DROP {'TRIGGER' if kind == 'trigger' else 'TABLE'} {name}")
         cursor.execute(statement)
-    wanted = {f"{fts}_{suffix}" for fts, _ in SQLITE_FTS.values() for suffix in ("ai", "ad", "au")}
-    if wanted - triggers:
+        changed = True
+    if changed:
         _sqlite_rebuild(cursor)
 
 
@@ -790,8 +832,9 @@ def postgresql_install(cursor) -> None:
               || setweight(to_tsvector(crin_ts_config(lang),
                    left(coalesce(full_text, ''), 200000)), 'D')
         $$;
+        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text);
         CREATE OR REPLACE FUNCTION crin_provision_document(
-          label text, heading text, summary text, body text, lang text
+          label text, heading text, summary text, body text, body_en text, lang text
         ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
           SELECT setweight(to_tsvector('crin_simple', coalesce(label, '')), 'B')
               || setweight(to_tsvector(crin_ts_config(lang), coalesce(heading, '')), 'A')
@@ -800,6 +843,25 @@ def postgresql_install(cursor) -> None:
               || setweight(to_tsvector('crin_simple', concat_ws(' ', heading, summary)), 'C')
               || setweight(to_tsvector(crin_ts_config(lang),
                    left(coalesce(body, ''), 200000)), 'D')
+              || setweight(to_tsvector('crin_english',
+                   left(coalesce(body_en, ''), 200000)), 'D')
+        $$;
+        -- What a law's provisions add to the law's document (issue 11.2): their headings and
+        -- summaries (C), their labels (C), their texts in the law's language and in English (D).
+        CREATE OR REPLACE FUNCTION crin_law_provisions_document(law bigint, lang text)
+        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT coalesce(
+                setweight(to_tsvector(crin_ts_config(lang),
+                  string_agg(concat_ws(' ', p.heading, p.summary), ' ')), 'C')
+             || setweight(to_tsvector('crin_english',
+                  string_agg(concat_ws(' ', p.heading, p.summary), ' ')), 'C')
+             || setweight(to_tsvector('crin_simple', string_agg(p.label, ' ')), 'C')
+             || setweight(to_tsvector(crin_ts_config(lang),
+                  left(string_agg(p.text, ' '), 400000)), 'D')
+             || setweight(to_tsvector('crin_english',
+                  left(string_agg(p.text_en, ' '), 400000)), 'D'),
+             ''::tsvector)
+          FROM laws_lawprovision p WHERE p.law_id = law
         $$;
         ALTER TABLE laws_law ADD COLUMN IF NOT EXISTS search_document tsvector;
         ALTER TABLE laws_lawprovision ADD COLUMN IF NOT EXISTS search_document tsvector;
@@ -807,38 +869,66 @@ def postgresql_install(cursor) -> None:
         LANGUAGE plpgsql AS $$
         BEGIN
           NEW.search_document := crin_law_document(
-            NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language);
+              NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language)
+            || crin_law_provisions_document(NEW.id, NEW.language);
           RETURN NEW;
         END $$;
         CREATE OR REPLACE FUNCTION laws_lawprovision_search_document() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
           NEW.search_document := crin_provision_document(
-            NEW.label, NEW.heading, NEW.summary, NEW.text,
+            NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en,
             (SELECT language FROM laws_law WHERE id = NEW.law_id));
           RETURN NEW;
+        END $$;
+        -- A law's document follows its provisions (an UPDATE of search_document alone, which
+        -- the law's own trigger does not see).
+        CREATE OR REPLACE FUNCTION laws_lawprovision_law_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        DECLARE
+          ids bigint[];
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            ids := ARRAY[NEW.law_id];
+          ELSIF TG_OP = 'DELETE' THEN
+            ids := ARRAY[OLD.law_id];
+          ELSE
+            ids := ARRAY[OLD.law_id, NEW.law_id];
+          END IF;
+          UPDATE laws_law SET search_document = crin_law_document(
+              title, title_original, citation, full_text, language)
+            || crin_law_provisions_document(id, language)
+          WHERE id = ANY(ids);
+          RETURN NULL;
         END $$;
         CREATE OR REPLACE FUNCTION laws_law_language_changed() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
           UPDATE laws_lawprovision SET search_document = crin_provision_document(
-            label, heading, summary, text, NEW.language) WHERE law_id = NEW.id;
+            label, heading, summary, text, text_en, NEW.language) WHERE law_id = NEW.id;
           RETURN NULL;
         END $$;
         DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
-        CREATE TRIGGER laws_law_search BEFORE INSERT OR UPDATE ON laws_law
-          FOR EACH ROW EXECUTE FUNCTION laws_law_search_document();
+        CREATE TRIGGER laws_law_search
+          BEFORE INSERT OR UPDATE OF title, title_original, citation, full_text, language
+          ON laws_law FOR EACH ROW EXECUTE FUNCTION laws_law_search_document();
         DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
         CREATE TRIGGER laws_lawprovision_search BEFORE INSERT OR UPDATE ON laws_lawprovision
           FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_search_document();
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_law_search
+          AFTER INSERT OR UPDATE OR DELETE ON laws_lawprovision
+          FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_law_document();
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
         CREATE TRIGGER laws_law_language AFTER UPDATE OF language ON laws_law
           FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language)
           EXECUTE FUNCTION laws_law_language_changed();
-        UPDATE laws_law SET search_document = crin_law_document(
-          title, title_original, citation, full_text, language);
         UPDATE laws_lawprovision p SET search_document = crin_provision_document(
-          p.label, p.heading, p.summary, p.text, l.language) FROM laws_law l WHERE l.id = p.law_id;
+          p.label, p.heading, p.summary, p.text, p.text_en, l.language)
+          FROM laws_law l WHERE l.id = p.law_id;
+        UPDATE laws_law SET search_document = crin_law_document(
+          title, title_original, citation, full_text, language)
+          || crin_law_provisions_document(id, language);
         CREATE INDEX IF NOT EXISTS laws_law_search_gin ON laws_law USING gin (search_document);
         CREATE INDEX IF NOT EXISTS laws_lawprovision_search_gin
           ON laws_lawprovision USING gin (search_document);
@@ -854,6 +944,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
         DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
         DROP INDEX IF EXISTS laws_law_title_trgm;
         ALTER TABLE laws_law DROP COLUMN IF EXISTS search_document;
         ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS search_document;
@@ -861,7 +952,9 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS laws_lawprovision_search_document();
         DROP FUNCTION IF EXISTS laws_law_language_changed();
         DROP FUNCTION IF EXISTS crin_law_document(text, text, text, text, text);
-        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text);
+        DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
+        DROP FUNCTION IF EXISTS crin_law_provisions_document(bigint, text);
+        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
         DROP FUNCTION IF EXISTS crin_fold(text);
         """
     )

@@ -92,6 +92,7 @@ class LawFilterSet(StrictFilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         help_text="Full-text search of titles (English and original), citations and full texts, "
+        "and of the laws' provisions (labels, headings, summaries, texts original and English), "
         'in web-search syntax: words (all must match), `"a phrase"`, `OR`, `-word` to exclude; '
         "accents and case ignored, each law stemmed in its own language. Results come best "
         "first with `rank` and a `snippet`; when nothing matches, titles close to the words "

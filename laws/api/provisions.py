@@ -41,7 +41,8 @@ class ProvisionFilterSet(StrictFilterSet):
     law = LawIdFilter(field_name="law_id", help_text="A law's id (`/api/v1/laws/<id>/`).")
     q = django_filters.CharFilter(
         method="filter_q",
-        help_text="Full-text search of labels, headings, summaries and statute texts, in "
+        help_text="Full-text search of labels, headings, summaries and statute texts (original and "
+        "English), in "
         'web-search syntax (words, `"a phrase"`, `OR`, `-word`); accents and case ignored, '
         "stemmed in the law's language. Results come best first with `rank` and `snippet`.",
     )

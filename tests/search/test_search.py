@@ -320,3 +320,55 @@ def test_drafts_do_not_change_public_ranks(api, library):
         LawProvisionFactory(law=draft, heading="Sexual abuse", text="sexual sexual sexual")
     assert ranks_of(api, "/api/v1/laws/", "sexual", page_size=49) == before_laws
     assert ranks_of(api, "/api/v1/provisions/", "sexual", page_size=49) == before_provisions
+
+
+def test_law_search_matches_provision_texts_best_first(api, library):
+    """Issue 11.2: law search matches the provisions' verbatim text (original and English),
+    headings and summaries: the laws whose provisions are about possession, best first."""
+    gb, de, fr = library["gb"], library["de"], library["fr"]
+    cja = LawFactory(state=gb.state, title="Criminal Justice Act 1988", citation="1988 c. 33")
+    LawProvisionFactory(
+        law=cja,
+        label="s. 160",
+        heading="Possession of indecent photograph of child",
+        summary="Simple possession of an indecent photograph of a child.",
+        text="It is an offence for a person to have any indecent photograph of a child "
+        "in his possession.",
+    )
+    # German text, with an English translation that says possession.
+    LawProvisionFactory(
+        law=de,
+        label="§ 184b(3)",
+        heading="Besitz",
+        text="Wer einen kinderpornographischen Inhalt besitzt ...",
+        text_en="Whoever undertakes to obtain possession of child pornographic content, or "
+        "possesses such content ...",
+    )
+    # Only a passing mention, deep in a long text.
+    LawProvisionFactory(
+        law=fr,
+        label="art. 1",
+        heading="Dispositions générales",
+        text="Dispositions diverses. " * 40 + "possession",
+    )
+    body = api.get("/api/v1/laws/", {"q": "possession"}).json()
+    found = [r["id"] for r in body["results"]]
+    # (the 1978 Act's s. 1 summary says "possessing": the same stem)
+    assert set(found) == {cja.pk, de.pk, fr.pk, gb.pk}
+    assert found[0] == cja.pk and found[-1] == fr.pk
+    assert all("<mark>" in r["snippet"] for r in body["results"])
+    # A summary, and an English text, are searched too.
+    assert [r["id"] for r in api.get("/api/v1/laws/", {"q": "obtain"}).json()["results"]] == [de.pk]
+    # A provision's later change is searched at once (the law's index follows its provisions).
+    provision = cja.provisions.get()
+    provision.text = provision.text.replace("possession", "keeping")
+    provision.heading = "Indecent photograph of child"
+    provision.summary = ""
+    provision.save()
+    found = [
+        r["id"]
+        for r in api.get("/api/v1/laws/", {"q": "possession", "page_size": 49}).json()["results"]
+    ]
+    assert cja.pk not in found
+    provision.delete()
+    assert not api.get("/api/v1/laws/", {"q": "keeping"}).json()["results"]
