@@ -6,9 +6,14 @@ class LawsConfig(AppConfig):
     verbose_name = "National layer: laws and findings"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import period_view
 
         post_migrate.connect(_refresh_sqlite_search, sender=self)
+        # The finding-period view is out of the migrations' way while they run (period_view.py).
+        pre_migrate.connect(period_view.drop, sender=self, dispatch_uid="laws_period_view_drop")
+        post_migrate.connect(period_view.create, sender=self, dispatch_uid="laws_period_view")
         # Dependent rows keep their parent's public change time (core.publication).
         from . import signals
 

@@ -653,3 +653,27 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class FindingPeriod(models.Model):
+    """The period of a finding derived from its evidence, as `laws.timeline` states the rules: a
+    database view (`laws_findingperiod`, laws/period_view.py) computed in one pass over all cited
+    provisions, joined one-to-one to the finding. Read only; `laws.timeline.with_period` adds an
+    editor's `effective_from`/`effective_to` over it."""
+
+    finding = models.OneToOneField(
+        Finding,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="derived_period",
+        db_column="finding_id",
+    )
+    derived_from = models.DateField(null=True)
+    derived_to = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "laws_findingperiod"
+
+    def __str__(self) -> str:
+        return f"{self.finding_id}: {self.derived_from} - {self.derived_to}"

@@ -33,118 +33,31 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
-    Case,
-    Count,
     DateField,
     ExpressionWrapper,
-    F,
-    Max,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from core.publication import PublicationStatus
 
-from .models import Finding, FindingStatus, Indicator, LawProvision, LawStatus
+from .models import Finding, FindingStatus, Indicator, LawStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
-def _cited(finding_ref) -> QuerySet:
-    """The cited provisions (of published laws) of the finding `finding_ref` points at, each
-    with the `start` and `end` the rules read."""
-    return LawProvision.objects.filter(
-        findings=finding_ref, law__publication_status=PUBLISHED
-    ).annotate(
-        start=Coalesce(
-            "in_force_from",
-            # An amended law's date in force says nothing of a provision an amendment
-            # added (Japan's 1999 Act gained simple possession in 2014).
-            Case(
-                When(~Q(law__status=LawStatus.AMENDED), then="law__date_in_force"),
-                default=Value(None),
-                output_field=DateField(),
-            ),
-        ),
-        end=Coalesce("in_force_to", "law__date_repealed"),
-    )
-
-
-def _evidence_aggregate(aggregate, rows: QuerySet | None = None) -> Subquery:
-    """One aggregate over the cited provisions (of published laws) of the outer finding."""
-    rows = _cited(OuterRef("pk")) if rows is None else rows
-    evidence = rows.order_by().values("findings").annotate(value=aggregate).values("value")
-    return Subquery(evidence[:1])
-
-
-def _latest_part_start() -> Subquery:
-    """For the outer finding: the latest, over the jurisdictions its evidence binds, of each
-    jurisdiction's earliest start (when the last part of the state came to be covered)."""
-    part_start = (
-        _cited(OuterRef(OuterRef("pk")))
-        .filter(law__jurisdiction=OuterRef("law__jurisdiction"))
-        .order_by()
-        .values("law__jurisdiction")
-        .annotate(value=Min("start"))
-        .values("value")[:1]
-    )
-    rows = (
-        _cited(OuterRef("pk"))
-        .filter(law__jurisdiction__isnull=False)
-        .annotate(part_start=Subquery(part_start, output_field=DateField()))
-    )
-    return _evidence_aggregate(Max("part_start"), rows)
-
-
 def with_period(findings: QuerySet) -> QuerySet:
-    """Annotate `period_from`, `period_to` (None: unknown start / open end) and `dated`."""
-    cited = _evidence_aggregate(Count("pk"))
-    unknown_start = _evidence_aggregate(Count("pk", filter=Q(start__isnull=True)))
-    unknown_end = _evidence_aggregate(Count("pk", filter=Q(end__isnull=True)))
-    whole_state_start = _evidence_aggregate(
-        Min("start"), _cited(OuterRef("pk")).filter(law__jurisdiction__isnull=True)
-    )
-    derived_from = Case(
-        When(
-            Q(_cited__gt=0, _unknown_start=0, status=FindingStatus.YES, _latest_part__isnull=False),
-            # The whole state is covered when its last part is, unless a law binding the whole
-            # state was in force earlier.
-            then=Case(
-                When(
-                    Q(_whole_start__isnull=False, _whole_start__lt=F("_latest_part")),
-                    then="_whole_start",
-                ),
-                default="_latest_part",
-                output_field=DateField(),
-            ),
+    """Annotate `period_from`, `period_to` (None: unknown start / open end) and `dated`.
+
+    The derived ends come from the view `laws_findingperiod` (`FindingPeriod`, migration 0013),
+    which states the rules above in SQL over every cited provision at once; an editor's
+    `effective_from`/`effective_to` take precedence."""
+    return findings.annotate(
+        period_from=Coalesce(
+            "effective_from", "derived_period__derived_from", output_field=DateField()
         ),
-        When(
-            Q(_cited__gt=0, _unknown_start=0),
-            then=_evidence_aggregate(Min("start")),
-        ),
-        default=Value(None),
-        output_field=DateField(),
-    )
-    derived_to = Case(
-        When(Q(_cited__gt=0, _unknown_end=0), then=_evidence_aggregate(Max("end"))),
-        default=Value(None),
-        output_field=DateField(),
-    )
-    return findings.alias(
-        _cited=Coalesce(cited, 0),
-        _unknown_start=Coalesce(unknown_start, 0),
-        _unknown_end=Coalesce(unknown_end, 0),
-        _latest_part=_latest_part_start(),
-        _whole_start=whole_state_start,
-    ).annotate(
-        period_from=Coalesce("effective_from", derived_from, output_field=DateField()),
-        period_to=Coalesce("effective_to", derived_to, output_field=DateField()),
+        period_to=Coalesce("effective_to", "derived_period__derived_to", output_field=DateField()),
         dated=ExpressionWrapper(Q(period_from__isnull=False), output_field=BooleanField()),
     )
 

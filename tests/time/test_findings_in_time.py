@@ -279,3 +279,15 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
         detail = api.get(f"/api/v1/countries/{iso2}/").json()
         (finding,) = [f for f in detail["findings"] if f["indicator"] == "simple_possession"]
         assert (finding["period_from"], finding["period_to"], finding["dated"]) == expected, iso2
+
+
+@pytest.mark.django_db
+def test_as_of_reads_each_findings_period_from_one_view_not_a_subquery_per_rule():
+    """The period rules once ran as ~30 correlated subqueries per finding, and PostgreSQL's
+    statement timeout cut an `as_of` request under load (a 503 for the researcher): the answer
+    now joins the view `laws_findingperiod` once."""
+    from laws.timeline import holding, published_findings
+
+    sql = str(holding(published_findings(), datetime.date(2005, 12, 31)).query)
+    assert "laws_findingperiod" in sql
+    assert sql.count("SELECT") == 1
