@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     # would block later changes to the tables it reads on both engines.
 
     dependencies = [
-        ("laws", "0013_search_published_only"),
+        ("laws", "0014_search_provision_texts"),
     ]
 
     operations = [
