@@ -36,6 +36,7 @@ from treaties.models import (
 
 from . import data
 from .data import BadQuery, finding_labels, treaty_labels
+from .evidence import state_findings
 from .exports import FORMATS, table_response
 from .names import format_day, sort_key, state_name
 from .search import SearchQuery, search
@@ -207,19 +208,7 @@ def country(request, iso2: str):
     objections = list(
         Objection.objects.filter(objecting_state=state).select_related("treaty", "reserving_state")
     )
-    findings = {
-        f.indicator_id: f
-        for f in Finding.objects.published()
-        .filter(state=state)
-        .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=LawProvision.objects.select_related("law").filter(
-                    law__publication_status="published"
-                ),
-            )
-        )
-    }
+    findings = state_findings(state)
     labels = finding_labels()
     topic_rows = []
     tlabels = treaty_labels()

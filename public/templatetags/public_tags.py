@@ -47,6 +47,14 @@ def day(value, style: str = "long") -> str:
 
 
 @register.filter
+def source_phrase(source) -> str:
+    """A source as `<publisher> (official source, read on <date>)`, linked (public.evidence)."""
+    from ..evidence import source_phrase as phrase
+
+    return phrase(source) if source else ""
+
+
+@register.filter
 def country_name(state) -> str:
     return state_name(state)
 

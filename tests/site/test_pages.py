@@ -57,7 +57,7 @@ def test_home_rejects_unknown_vocabulary(client, world, query, parameter):
 
 
 def test_country_profile(client, world, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get("/countries/gb/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -78,12 +78,12 @@ def test_country_profile(client, world, django_assert_max_num_queries):
 
 
 def test_country_no_finding_shows_its_explanation(client, world):
-    body = text(client.get("/countries/ru/"))
-    assert "Only possession for distribution is an offence" in body
-    # The draft OPSC participation of Russia is not shown.
-    assert (
-        "Party" not in body.split("What the law criminalises")[0].split("Treaty participation")[-1]
-    )
+    html = client.get("/countries/ru/").content.decode()
+    findings = html.split('<section id="findings"')[1].split("</section>")[0]
+    assert "Only possession for distribution is an offence" in findings
+    # The draft OPSC participation of Russia is not shown: no action on either treaty.
+    treaties = html.split('<section id="treaties"')[1].split("</section>")[0]
+    assert "Party" not in treaties and treaties.count("No action") == 2
 
 
 def test_country_hides_drafts(client, world):
@@ -292,3 +292,85 @@ def test_country_findings_say_whether_a_treaty_binds_the_state(client, world):
     assert "Party" in row and "since 20 February 2009" in row
     ru_row = client.get("/countries/ru/").content.decode().split('id="indicator-production"')[1]
     assert "No action" in ru_row.split("</tr>")[0]  # Russia's OPSC participation is a draft
+
+
+def sections(html: str) -> list[str]:
+    return re.findall(r'<section id="([a-z-]+)"', html)
+
+
+def test_country_page_puts_the_findings_first_and_folds_the_treaty_texts(client, world):
+    """Issue 13.2: the answer first; declarations, reservations, notes and objections folded,
+    each with its count."""
+    html = client.get("/countries/gb/").content.decode()
+    assert sections(html) == ["findings", "treaties", "laws", "sources"]
+    toc = html.split('class="toc"')[1].split("</nav>")[0]
+    assert toc.index("#findings") < toc.index("#treaties")
+    treaties = html.split('<section id="treaties"')[1].split("</section>")[0]
+    folded = re.findall(r"<details[^>]*>\s*<summary>(.*?)</summary>", treaties, re.S)
+    assert [re.sub(r"<[^>]+>|\s+", " ", f).split() for f in folded] == [
+        ["Declarations", "and", "reservations:", "OPSC", "(1)"]
+    ]
+    # The text is there, inside the fold.
+    assert "reads article 3" in treaties.split("<details")[1]
+
+
+def test_country_finding_shows_text_source_dates_and_scope(client, world):
+    """Issue 11 on the country page: each cited provision's verbatim text (original and
+    English), its source as one translated sentence with grade, URL and date read, the dates in
+    force, and the part of the state the finding covers."""
+    import datetime
+
+    from tests.factories import JurisdictionFactory, SourceFactory
+
+    legifrance = SourceFactory(
+        url="https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000043409305",
+        grade="official",
+        publisher="Légifrance",
+        read_on=datetime.date(2026, 12, 6),
+    )
+    translation = SourceFactory(
+        url="https://sherloc.unodc.org/cld/fr-penal-code.html",
+        grade="authoritative",
+        publisher="UNODC SHERLOC",
+        read_on=datetime.date(2026, 12, 5),
+    )
+    art = world.fr_art
+    art.text = "Le fait, en vue de sa diffusion, de fixer, d'enregistrer ou de transmettre l'image"
+    art.text_language = "fr"
+    art.source = legifrance
+    art.text_en = "The act, with a view to its dissemination, of fixing, recording or transmitting"
+    art.text_en_source = translation
+    art.in_force_from = datetime.date(1994, 3, 1)
+    art.save()
+    eaw = JurisdictionFactory(state=world.gb, code="GB-EAW", name="England and Wales")
+    JurisdictionFactory(state=world.gb, code="GB-SCT", name="Scotland")
+    world.gb_act.jurisdiction = eaw
+    world.gb_act.save()
+
+    html = client.get("/countries/fr/").content.decode()
+    row = html.split('id="indicator-production"')[1].split("</tr>")[0]
+    assert '<blockquote lang="fr" dir="auto">' in row and "de fixer, d&#x27;enregistrer" in row
+    assert '<blockquote lang="en" dir="auto">' in row and "with a view to its dissemination" in row
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row))
+    assert "Verified against Légifrance (official source, read on 6 December 2026)." in plain
+    assert (
+        "English text, from UNODC SHERLOC (authoritative source, read on 5 December 2026):" in plain
+    )
+    assert f'href="{legifrance.url}"' in row and f'href="{translation.url}"' in row
+    assert "In force from 1 March 1994" in plain
+    assert "In effect from 1 March 1994" in plain
+    assert "Covers: the whole state" in plain
+    # The United Kingdom's evidence is the law of England and Wales only: said, and undated.
+    gb = client.get("/countries/gb/").content.decode()
+    gb_row = re.sub(
+        r"<[^>]+>", "", gb.split('id="indicator-simple_possession"')[1].split("</tr>")[0]
+    )
+    assert "Covers: England and Wales (not Scotland)" in re.sub(r"\s+", " ", gb_row)
+    assert "Since when: not known" in re.sub(r"\s+", " ", gb_row)
+    # Translated, as one sentence.
+    fr = client.get("/fr/countries/fr/").content.decode()
+    fr_row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", fr.split('id="indicator-production"')[1]))
+    assert "Vérifié sur Légifrance (source officielle, consultée le 6 décembre 2026)." in fr_row
+    assert (
+        "Applicable depuis le 1 mars 1994" in fr_row and "Portée : l’ensemble de l’État" in fr_row
+    )
