@@ -173,3 +173,37 @@ def previous_record(record):
         .order_by("-history_date", "-history_id")
         .first()
     )
+
+
+def record_names(records) -> list[str]:
+    """A name for each historical row, whatever has happened since: the record as it then stood,
+    its `str_relations` (a provision's law) joined in bulk — live where they still exist, else as
+    their own last history row has them (a revision's working copy points at a revision deleted
+    when it was published or discarded) — and, failing everything, "<kind> #<id>"."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    instances = [record.instance for record in records]
+    by_model: dict[type, list] = {}
+    for instance in instances:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, group in by_model.items():
+        for relation in getattr(model, "str_relations", ()):
+            field = model._meta.get_field(relation)
+            ids = {getattr(i, field.attname) for i in group} - {None}
+            related = {o.pk: o for o in _with_str_relations(field.related_model).filter(pk__in=ids)}
+            missing = ids - set(related)
+            history = getattr(field.related_model, "history", None)
+            if missing and history is not None:
+                for row in history.filter(id__in=missing).order_by("history_date", "history_id"):
+                    related[row.id] = row.instance  # the latest row wins
+            for instance in group:
+                target = related.get(getattr(instance, field.attname))
+                if target is not None:
+                    setattr(instance, field.name, target)
+    names = []
+    for record, instance in zip(records, instances, strict=True):
+        try:
+            names.append(str(instance))
+        except ObjectDoesNotExist:
+            names.append(f"{instance._meta.verbose_name} #{record.id}")
+    return names

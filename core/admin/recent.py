@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.history import diff_many, previous_record
+from core.history import diff_many, previous_record, record_names
 from core.workflow import (
     permission_name,
 )
@@ -52,18 +52,31 @@ def recent_changes_view(request):
     pool = pool[:RECENT_PAGE_SIZE]
     previous = [previous_record(record) for record in pool]
     diffs = diff_many(list(zip(previous, pool, strict=True)))
+    ids: dict = {}
+    for record in pool:
+        ids.setdefault(record.instance_type, set()).add(record.id)
+    alive = {
+        model: set(model._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
+        for model, pks in ids.items()
+    }
     rows = []
-    for record, changes in zip(pool, diffs, strict=True):
+    for record, changes, name in zip(pool, diffs, record_names(pool), strict=True):
         model = record.instance_type
-        try:
-            url = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[record.id]
-            )
-        except NoReverseMatch:
-            url = ""
+        url = ""
+        # A record deleted since (a revision closed on publication, with its working copies)
+        # has no history page to link to: its rows are listed, named as they were.
+        if record.id in alive[model]:
+            try:
+                url = reverse(
+                    f"admin:{model._meta.app_label}_{model._meta.model_name}_history",
+                    args=[record.id],
+                )
+            except NoReverseMatch:
+                url = ""
         rows.append(
             {
                 "record": record,
+                "name": name,
                 "model": model._meta.verbose_name,
                 "url": url,
                 "changes": changes,
