@@ -21,7 +21,8 @@ from core import tabular
 from treaties.models import Objection, Participation, Reservation, State, Treaty
 
 from .columns import LAW_FIELD_NAMES, LAW_FIELDS
-from .models import Finding, Indicator, Law, LawProvision
+from .models import Finding, Indicator, Law, LawProvision, Source
+from .timeline import with_period
 
 
 @dataclass
@@ -35,7 +36,7 @@ class TableSpec:
     name: str
     description: str
     columns: list[Column]
-    rows: Callable[[], list[dict]]
+    rows: Callable[..., list[dict]]  # rows(cache=...) for the tables built on the findings
 
 
 def _c(name: str, description: str) -> Column:
@@ -132,10 +133,28 @@ def _laws() -> list[dict]:
     ]
 
 
+PROVISION_SOURCES = ("source", "text_en_source", "in_force_from_source", "in_force_to_source")
+SOURCE_PARTS = (
+    ("url", "the page read"),
+    ("grade", "official, authoritative or secondary (DOMAIN.md, 'Sources')"),
+    ("publisher", "who publishes it"),
+    ("read_on", "the date it was read"),
+)
+
+
+def _source(prefix: str, source) -> dict:
+    """A source as `<prefix>_url`, `_grade`, `_publisher`, `_read_on` (empty when none)."""
+    return {f"{prefix}_{part}": getattr(source, part, None) for part, _meaning in SOURCE_PARTS}
+
+
+def _source_columns(prefix: str, what: str) -> list[Column]:
+    return [_c(f"{prefix}_{part}", f"{what}: {meaning}") for part, meaning in SOURCE_PARTS]
+
+
 def _provisions() -> list[dict]:
     queryset = (
         LawProvision.objects.filter(law__in=Law.objects.published())
-        .select_related("law__state")
+        .select_related("law__state", *PROVISION_SOURCES)
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("slug")))
         .order_by("law__state__iso2", "law__citation", "order", "label", "pk")
     )
@@ -149,9 +168,18 @@ def _provisions() -> list[dict]:
             "heading": p.heading,
             "summary": p.summary,
             "text": p.text,
+            "text_language": p.text_language,
+            "text_version": p.text_version,
+            **_source("source", p.source),
+            "text_en": p.text_en,
+            **_source("text_en_source", p.text_en_source),
             "order": p.order,
             "in_force_from": p.in_force_from,
+            **_source("in_force_from_source", p.in_force_from_source),
+            "in_force_from_quote": p.in_force_from_quote,
             "in_force_to": p.in_force_to,
+            **_source("in_force_to_source", p.in_force_to_source),
+            "in_force_to_quote": p.in_force_to_quote,
             "max_penalty_years": p.max_penalty_years,
             "indicators": ";".join(i.slug for i in p.indicators.all()),
             "verified": p.verified,
@@ -180,26 +208,47 @@ def _indicators() -> list[dict]:
     ]
 
 
-def _findings() -> list[dict]:
+def _published_findings(cache: dict | None) -> list:
+    """The published findings with their public evidence (and its sources), the pages checked
+    and their period, read once per export (`cache`) for the three tables built on them."""
+    if cache is not None and "findings" in cache:
+        return cache["findings"]
     public_evidence = LawProvision.objects.filter(law__in=Law.objects.published())
     queryset = (
-        Finding.objects.published()
-        .select_related("state", "indicator")
+        with_period(Finding.objects.published())
+        .select_related("state", "indicator", "jurisdiction")
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=public_evidence.select_related("law").order_by("law__citation", "label"),
-            )
+                queryset=public_evidence.select_related(
+                    "law", "source", "in_force_from_source", "in_force_to_source"
+                ).order_by("law__citation", "label"),
+            ),
+            Prefetch("checked_sources", queryset=Source.objects.order_by("url")),
         )
-        .order_by("state__iso2", "indicator__slug")
+        .order_by("state__iso2", "indicator__slug", "jurisdiction__code")
     )
+    findings = list(queryset)
+    if cache is not None:
+        cache["findings"] = findings
+    return findings
+
+
+def _finding_key(f) -> dict:
+    return {
+        "country_iso2": f.state.iso2,
+        "jurisdiction": f.jurisdiction.code if f.jurisdiction else None,
+        "indicator": f.indicator.slug,
+    }
+
+
+def _findings(cache: dict | None = None) -> list[dict]:
     rows = []
-    for f in queryset:
+    for f in _published_findings(cache):
         evidence = list(f.evidence.all())
         rows.append(
             {
-                "country_iso2": f.state.iso2,
-                "indicator": f.indicator.slug,
+                **_finding_key(f),
                 "status": f.status,
                 "evidence_citation": f.evidence_citation,
                 "evidence_provision_ids": ";".join(str(p.pk) for p in evidence),
@@ -209,11 +258,53 @@ def _findings() -> list[dict]:
                 "note": f.note,
                 "effective_from": f.effective_from,
                 "effective_to": f.effective_to,
+                "period_from": f.period_from,
+                "period_to": f.period_to,
+                "dated": f.dated,
                 "verified": f.verified,
                 "verification_source": f.verification_source,
                 "reviewed_at": f.reviewed_at.date() if f.reviewed_at else None,
             }
         )
+    return rows
+
+
+def _evidence(cache: dict | None = None) -> list[dict]:
+    return [
+        {
+            **_finding_key(f),
+            "status": f.status,
+            "provision_id": p.pk,
+            "law_id": p.law_id,
+            "law_title": p.law.title,
+            "law_citation": p.law.citation,
+            "law_source_url": p.law.source_url,
+            "provision_label": p.label,
+            "provision_heading": p.heading,
+            **_source("source", p.source),
+            "in_force_from": p.in_force_from,
+            **_source("in_force_from_source", p.in_force_from_source),
+            "in_force_to": p.in_force_to,
+            **_source("in_force_to_source", p.in_force_to_source),
+        }
+        for f in _published_findings(cache)
+        for p in f.evidence.all()
+    ]
+
+
+def _finding_sources(cache: dict | None = None) -> list[dict]:
+    """What the API gives as a finding's `sources`: its evidence's texts, then the pages
+    checked, each page once."""
+    rows = []
+    for f in _published_findings(cache):
+        seen = set()
+        cited = [("text", p.source) for p in f.evidence.all() if p.source is not None]
+        checked = [("checked", s) for s in f.checked_sources.all()]
+        for role, source in cited + checked:
+            if source.url in seen:
+                continue
+            seen.add(source.url)
+            rows.append({**_finding_key(f), "role": role, **_source("source", source)})
     return rows
 
 
@@ -250,6 +341,13 @@ def _objections() -> list[dict]:
         }
         for o in queryset
     ]
+
+
+FINDING_KEY = [
+    _c("country_iso2", "the state"),
+    _c("jurisdiction", "empty: the answer for the state; else the part of it (ISO 3166-2 code)"),
+    _c("indicator", "indicator slug (indicators.slug)"),
+]
 
 
 TABLES = [
@@ -362,10 +460,19 @@ TABLES = [
             _c("label", "section or article, e.g. 's. 160', '§ 184b'"),
             _c("heading", "heading"),
             _c("summary", "our paraphrase, not statute text"),
-            _c("text", "statute text, where held"),
+            _c("text", "statute text, verbatim as the source gives it, where held"),
+            _c("text_language", "ISO 639-1 code of the text"),
+            _c("text_version", "which version the text is (consolidated to ..., as enacted, ...)"),
+            *_source_columns("source", "where the text was read"),
+            _c("text_en", "an English text, only where a source gives one"),
+            *_source_columns("text_en_source", "where the English text was read"),
             _c("order", "position within the law"),
             _c("in_force_from", "in force from"),
+            *_source_columns("in_force_from_source", "where that date was read"),
+            _c("in_force_from_quote", "the words on that page that state the date"),
             _c("in_force_to", "in force until"),
+            *_source_columns("in_force_to_source", "where that date was read"),
+            _c("in_force_to_quote", "the words on that page that state the date"),
             _c("max_penalty_years", "highest maximum penalty, in years (empty: life or unread)"),
             _c("indicators", "indicator slugs the provision bears on (;-separated)"),
             _c("verified", "true if checked against the source below"),
@@ -391,20 +498,63 @@ TABLES = [
         "One state and one indicator: the answer, with its evidence (published only). A state "
         "with no finding for an indicator is not assessed, which is not 'no'.",
         [
-            _c("country_iso2", "the state"),
-            _c("indicator", "indicator slug (indicators.slug)"),
+            *FINDING_KEY,
             _c("status", "yes, partial or no"),
             _c("evidence_citation", "pinpoint citation as a lawyer writes it"),
             _c("evidence_provision_ids", "provisions.id of the evidence (;-separated)"),
             _c("evidence_provisions", "the evidence as '<law citation> :: <label>' (| -separated)"),
             _c("note", "explanation; for 'no', what was reviewed"),
-            _c("effective_from", "the answer holds from"),
-            _c("effective_to", "the answer holds until"),
+            _c("effective_from", "the answer holds from (as set by an editor)"),
+            _c("effective_to", "the answer holds until (as set by an editor)"),
+            _c(
+                "period_from",
+                "since when the answer holds: effective_from, else the earliest start of the "
+                "cited provisions when every one has a known start; empty: unknown",
+            ),
+            _c("period_to", "until when it holds (inclusive); empty: still holds or unknown"),
+            _c("dated", "false: it holds now, but since when is unknown"),
             _c("verified", "true if checked"),
             _c("verification_source", "what it was checked against"),
             _c("reviewed_at", "date reviewed"),
         ],
         _findings,
+    ),
+    TableSpec(
+        "evidence",
+        "The provisions each finding cites, one row per finding and provision, with the law, "
+        "where the provision's text was read, and its dates with their sources.",
+        [
+            *FINDING_KEY,
+            _c("status", "the finding's answer: yes, partial or no"),
+            _c("provision_id", "provisions.id"),
+            _c("law_id", "laws.id"),
+            _c("law_title", "the law's title in English"),
+            _c("law_citation", "the law's citation"),
+            _c("law_source_url", "the law's official source"),
+            _c("provision_label", "section or article"),
+            _c("provision_heading", "heading"),
+            *_source_columns("source", "where the provision's text was read"),
+            _c("in_force_from", "the provision is in force from"),
+            *_source_columns("in_force_from_source", "where that date was read"),
+            _c("in_force_to", "in force until"),
+            *_source_columns("in_force_to_source", "where that date was read"),
+        ],
+        _evidence,
+    ),
+    TableSpec(
+        "finding_sources",
+        "The pages each finding rests on, one row per finding and page: the texts of its "
+        "evidence, and for a 'no' the pages read and found lacking (the API's `sources`).",
+        [
+            *FINDING_KEY,
+            _c(
+                "role",
+                "text: the page a cited provision's text was read on; checked: a page "
+                "read and found lacking",
+            ),
+            *_source_columns("source", "the page"),
+        ],
+        _finding_sources,
     ),
 ]
 
@@ -424,6 +574,7 @@ def csv_file(spec: TableSpec, rows: list[dict]) -> bytes:
     return tabular.csv_bytes(
         [c.name for c in spec.columns],
         ([row[c.name] for c in spec.columns] for row in rows),
+        bom=True,
         lineterminator="\n",
     )
 
@@ -489,10 +640,14 @@ def _readme(version: str | None, released: datetime.date, counts: dict[str, int]
         "",
         "## Files",
         "",
-        "Each table comes as CSV (UTF-8, header row, dates YYYY-MM-DD, booleans true/false, "
-        "empty for unknown) and as JSON (a list of objects with the same keys). In the CSV, a "
+        "Each table comes as CSV (UTF-8 with a byte-order mark, so that Excel reads it as "
+        "UTF-8; header row, dates YYYY-MM-DD, booleans true/false, empty for unknown) and as "
+        "JSON (a list of objects with the same keys). In the CSV, a "
         "text that begins with =, +, -, @, a tab or a line break is written with a leading ' "
-        "so that spreadsheets never read it as a formula (the JSON has the text as it is).",
+        "so that spreadsheets never read it as a formula (the JSON has the text as it is). "
+        "Nested lists are tables of their own: a finding's evidence (evidence.csv) and the "
+        "pages it rests on (finding_sources.csv), a participation's declarations and "
+        "reservations (reservations.csv), each row keyed by the state and indicator or treaty.",
         "",
     ]
     for spec in TABLES:
@@ -509,6 +664,9 @@ def _readme(version: str | None, released: datetime.date, counts: dict[str, int]
     return "\n".join(lines)
 
 
+SHARED = {"findings", "evidence", "finding_sources"}
+
+
 def dataset_files(
     *, released: datetime.date, version: str | None = None
 ) -> tuple[dict[str, bytes], dict[str, int]]:
@@ -517,8 +675,9 @@ def dataset_files(
     stands."""
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
+    cache: dict = {}
     for spec in TABLES:
-        rows = spec.rows()
+        rows = spec.rows(cache) if spec.name in SHARED else spec.rows()
         counts[spec.name] = len(rows)
         files[f"{spec.name}.csv"] = csv_file(spec, rows)
         files[f"{spec.name}.json"] = json_file(spec, rows)

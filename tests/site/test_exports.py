@@ -95,11 +95,11 @@ def test_full_dataset_zip(client, world, django_assert_max_num_queries):
     } <= names
     readme = archive.read("README.md").decode()
     assert "NOT BEEN ASSESSED" in readme and "as of 2026-02-03" in readme
-    findings = list(csv.DictReader(io.StringIO(archive.read("findings.csv").decode())))
+    findings = list(csv.DictReader(io.StringIO(archive.read("findings.csv").decode("utf-8-sig"))))
     assert len(findings) == 5  # the draft finding is left out
     laws = archive.read("laws.csv").decode()
     assert "Secret Draft Statute" not in laws
-    participations = list(csv.DictReader(io.StringIO(archive.read("participations.csv").decode())))
+    participations = dataset_table(archive, "participations.csv")
     assert {(p["treaty"], p["country_iso2"], p["status"]) for p in participations} >= {
         ("crc", "US", "signatory"),
         ("opsc", "GB", "party"),
@@ -125,3 +125,71 @@ def test_the_dataset_zip_and_a_release_are_one_export(client, world, tmp_path, a
     assert list(laws[0]) == ["id", "country_iso2", *LAW_FIELD_NAMES]
     api_law = api.get("/api/v1/laws/").json()["results"][0]
     assert set(LAW_FIELD_NAMES) <= set(api_law)
+
+
+def dataset_table(archive, name: str) -> list[dict]:
+    content = archive.read(name)
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_dataset_gives_sources_texts_dates_and_nested_lists_as_tables(client, world):
+    """Issue 11.1 and 13.7: where each text and date was read (URL, grade, date read), the
+    verbatim text, and a finding's evidence and sources as tables of their own."""
+    import datetime
+
+    from tests.factories import SourceFactory
+
+    official = SourceFactory(
+        url="https://www.legislation.gov.uk/ukpga/1978/37/section/1", grade="official"
+    )
+    secondary = SourceFactory(url="https://example.org/review", grade="secondary")
+    world.gb_s160.text = "(1) It is an offence for a person to have any indecent photograph"
+    world.gb_s160.text_language = "en"
+    world.gb_s160.source = official
+    world.gb_s160.in_force_from = datetime.date(1988, 9, 29)
+    world.gb_s160.in_force_from_source = official
+    world.gb_s160.in_force_from_quote = "in force 29.9.1988"
+    world.gb_s160.save()
+    ru = world.ru.findings.get()
+    ru.checked_sources.add(secondary)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/downloads/dataset.zip").content))
+    provisions = {p["label"]: p for p in dataset_table(archive, "provisions.csv")}
+    s160 = provisions["s. 160"]
+    assert s160["text"].startswith("(1) It is an offence")
+    assert (s160["source_url"], s160["source_grade"], s160["source_read_on"]) == (
+        official.url,
+        "official",
+        "2026-12-06",
+    )
+    assert s160["in_force_from"] == "1988-09-29"
+    assert s160["in_force_from_source_url"] == official.url
+    assert s160["in_force_from_quote"] == "in force 29.9.1988"
+
+    evidence = dataset_table(archive, "evidence.csv")
+    gb = next(
+        e for e in evidence if e["country_iso2"] == "GB" and e["indicator"] == "simple_possession"
+    )
+    assert gb["law_title"] == "Protection of Children Act 1978"
+    assert gb["provision_label"] == "s. 160" and gb["source_grade"] == "official"
+    assert gb["in_force_from"] == "1988-09-29" and gb["source_read_on"] == "2026-12-06"
+    assert {(e["country_iso2"], e["indicator"]) for e in evidence} == {
+        ("GB", "production"),
+        ("GB", "simple_possession"),
+        ("FR", "production"),
+        ("FR", "simple_possession"),
+    }
+
+    sources = dataset_table(archive, "finding_sources.csv")
+    assert {(s["country_iso2"], s["indicator"], s["role"], s["source_url"]) for s in sources} == {
+        ("GB", "simple_possession", "text", official.url),
+        ("RU", "simple_possession", "checked", secondary.url),
+    }
+    findings = {
+        (f["country_iso2"], f["indicator"]): f for f in dataset_table(archive, "findings.csv")
+    }
+    assert findings[("GB", "simple_possession")]["period_from"] == "1988-09-29"
+    assert findings[("GB", "simple_possession")]["dated"] == "true"
+    readme = archive.read("README.md").decode()
+    assert "### evidence.csv" in readme and "| `source_grade` |" in readme
