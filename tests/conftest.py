@@ -94,3 +94,71 @@ def totp_code(user) -> str:
         device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def _command(name, *args):
+    import io
+
+    from django.core.management import call_command
+
+    call_command(name, *args, stdout=io.StringIO())
+
+
+def _untc(*codes):
+    from django.conf import settings
+
+    _command("import_untc", *(str(settings.DATA_DIR / "untc" / f"{code}.html") for code in codes))
+
+
+def _starter_set():
+    from laws.importers.starter_set import import_starter_set
+    from tests.laws.conftest import LAWS_DIR
+
+    import_starter_set(LAWS_DIR)
+
+
+# Each level of reference data: what loading it runs (every step a real command or importer).
+REFERENCE_LEVELS = {
+    "reference": lambda: (_command("load_states"), _command("load_treaties")),
+    "topics": lambda: (REFERENCE_LEVELS["reference"](), _command("load_topics")),
+    "starter_set": lambda: (REFERENCE_LEVELS["topics"](), _starter_set()),
+    "untc_crc_opsc": lambda: (REFERENCE_LEVELS["reference"](), _untc("crc", "opsc")),
+}
+
+
+class ReferenceSnapshots:
+    """The real reference data, each level of `REFERENCE_LEVELS` loaded once per session and put
+    back in each test that asks for it (tests/snapshots.py)."""
+
+    def __init__(self):
+        self._taken = {}
+
+    def restore(self, level: str) -> None:
+        from tests.snapshots import Snapshot
+
+        if level not in self._taken:
+            self._taken[level] = Snapshot.capture(REFERENCE_LEVELS[level])
+        self._taken[level].restore()
+
+
+@pytest.fixture(scope="session")
+def reference_snapshots(django_db_setup):
+    return ReferenceSnapshots()
+
+
+@pytest.fixture
+def reference(db, reference_snapshots):
+    """The real states and treaties (with the OPSC and CRC provisions) the national layer cites."""
+    reference_snapshots.restore("reference")
+
+
+@pytest.fixture
+def topics(db, reference_snapshots):
+    """The reference data and the CSAM topic with its eleven indicators."""
+    reference_snapshots.restore("topics")
+
+
+@pytest.fixture
+def starter_set(db, reference_snapshots):
+    """The bulk-format fixture set (tests/fixtures/bulk_csv), published, over `topics`."""
+    reference_snapshots.restore("starter_set")

@@ -1,9 +1,6 @@
-import io
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from tests.conftest import staff_login
 from tests.factories import UserFactory
@@ -11,27 +8,6 @@ from tests.factories import UserFactory
 # The bulk CSV format (laws.csv, provisions.csv, findings.csv): a set of rows for the importers.
 LAWS_DIR = settings.BASE_DIR / "tests" / "fixtures" / "bulk_csv"
 UNTC_DIR = settings.DATA_DIR / "untc"
-
-
-@pytest.fixture
-def reference(db):
-    """The real states and treaties the imported rows point at."""
-    call_command("load_states", stdout=io.StringIO())
-    call_command("load_treaties", stdout=io.StringIO())
-
-
-@pytest.fixture
-def topics(reference):
-    call_command("load_topics", stdout=io.StringIO())
-
-
-@pytest.fixture
-def starter_set(topics):
-    """The bulk-format fixture set loaded as the command once loaded the starter set
-    (published)."""
-    from laws.importers.starter_set import import_starter_set
-
-    import_starter_set(LAWS_DIR)
 
 
 def saved_user(**fields):

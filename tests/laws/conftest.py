@@ -1,35 +1,13 @@
 import csv
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 # The bulk CSV format (laws.csv, provisions.csv, findings.csv): a set of rows for the importers.
 LAWS_DIR = settings.BASE_DIR / "tests" / "fixtures" / "bulk_csv"
 TOPIC_FILE = settings.DATA_DIR / "topics" / "csam.json"
-
-
-@pytest.fixture
-def reference(db):
-    """The real states and treaties (with the OPSC and CRC provisions) the national layer cites."""
-    call_command("load_states", stdout=io.StringIO())
-    call_command("load_treaties", stdout=io.StringIO())
-
-
-@pytest.fixture
-def topics(reference):
-    call_command("load_topics", stdout=io.StringIO())
-
-
-@pytest.fixture
-def starter_set(topics):
-    """The bulk-format fixture set, published."""
-    from laws.importers.starter_set import import_starter_set
-
-    import_starter_set(LAWS_DIR)
 
 
 @pytest.fixture

@@ -50,11 +50,9 @@ def test_article_references(text, expected):
 
 
 @pytest.fixture
-def untc(db):
-    call_command("load_states", stdout=io.StringIO())
-    call_command("load_treaties", stdout=io.StringIO())
-    pages = [str(settings.DATA_DIR / "untc" / f"{code}.html") for code in ("crc", "opsc")]
-    call_command("import_untc", *pages, stdout=io.StringIO())
+def untc(db, reference_snapshots):
+    """The states, treaties and the CRC and OPSC pages imported (`manage.py import_untc`)."""
+    reference_snapshots.restore("untc_crc_opsc")
 
 
 def links(iso2: str, treaty: str) -> set[str]:

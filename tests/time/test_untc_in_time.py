@@ -5,12 +5,10 @@ over the participant table of the saved HTML (participant | signature | consent)
 
 import datetime
 import html
-import io
 import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from treaties.models import Participation
 
@@ -61,11 +59,9 @@ def expected(treaty: str, on: datetime.date) -> tuple[int, int]:
 
 
 @pytest.fixture
-def untc(db):
-    call_command("load_states", stdout=io.StringIO())
-    call_command("load_treaties", stdout=io.StringIO())
-    pages = [str(settings.DATA_DIR / "untc" / f"{code}.html") for code in ("crc", "opsc")]
-    call_command("import_untc", *pages, stdout=io.StringIO())
+def untc(db, reference_snapshots):
+    """The states, treaties and the CRC and OPSC pages imported (`manage.py import_untc`)."""
+    reference_snapshots.restore("untc_crc_opsc")
 
 
 def test_the_independent_parse_agrees_with_the_page_headers():

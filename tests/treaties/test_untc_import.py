@@ -27,9 +27,8 @@ def page(name: str) -> ParsedPage:
 
 
 @pytest.fixture
-def reference_data():
-    call_command("load_states", stdout=StringIO())
-    call_command("load_treaties", stdout=StringIO())
+def reference_data(reference):
+    """The real states and treaties (loaded once per session: tests/snapshots.py)."""
 
 
 def run(*files, prune=False) -> str:

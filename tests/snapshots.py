@@ -1,0 +1,79 @@
+"""Reference data loaded once per test session, put back in each test that asks for it.
+
+Loading the real states, treaties and topics through their commands takes seconds (hundreds of
+saves, each with its history row and signals); dozens of tests need them. A `Snapshot` runs the
+loading once, in a transaction it rolls back, and keeps every row the loading wrote (history rows
+included); `restore()` writes those same rows in one bulk insert per table, inside the test's own
+transaction, so tests stay isolated exactly as before. Database triggers (the search index) fire
+on the insert as they did on the saves.
+
+What a snapshot cannot replay is a change to a row that existed before the loading (only new rows
+are kept): `capture` refuses such a loading, except for the data-version stamp, which `restore`
+moves on as any write does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from hotpath.cache import bump_data_version
+from hotpath.models import DataVersion
+
+# Rows a loading may change in place: the stamp every public write moves on.
+MAY_CHANGE = {DataVersion}
+
+
+def _tables():
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+
+
+def _rows(model) -> dict:
+    fields = [field.attname for field in model._meta.concrete_fields]
+    pk = model._meta.pk.attname
+    return {row[pk]: row for row in model._base_manager.values(*fields)}
+
+
+@dataclass
+class Snapshot:
+    rows: list[tuple[type, list[dict]]]
+
+    @classmethod
+    def capture(cls, load: Callable[[], None]) -> Snapshot:
+        tables = _tables()
+        with transaction.atomic():
+            before = {model: _rows(model) for model in tables}
+            load()
+            rows = []
+            for model in tables:
+                after = _rows(model)
+                old = before[model]
+                changed = [pk for pk, row in old.items() if after.get(pk) != row]
+                if changed and model not in MAY_CHANGE:
+                    raise RuntimeError(
+                        f"{model._meta.label}: the loading changed rows that existed before it "
+                        f"({changed[:5]}); a snapshot keeps new rows only"
+                    )
+                new = [row for pk, row in after.items() if pk not in old]
+                if new:
+                    rows.append((model, new))
+            transaction.set_rollback(True)
+        return cls(rows)
+
+    def restore(self) -> None:
+        with transaction.atomic():
+            for model, rows in self.rows:
+                model._base_manager.bulk_create([model(**row) for row in rows], batch_size=500)
+            models = [model for model, _rows in self.rows]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+            bump_data_version()
