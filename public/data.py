@@ -150,10 +150,11 @@ def world_geometry() -> dict:
 class Layer:
     """What the map, its legend and its table show: one indicator's or one treaty's statuses."""
 
-    kind: str  # "indicator" | "treaty"
-    subject: Indicator | Treaty
+    kind: str  # "indicator" | "treaty" | "query" (the query builder's answer)
+    subject: Indicator | Treaty | str
     rows: list = field(default_factory=list)  # [(state, status)], sorted by localised name
     legend: list = field(default_factory=list)  # [(status, label, count)]
+    labels: dict | None = None  # status -> label, when neither an indicator's nor a treaty's
 
     @property
     def param(self) -> str:
@@ -161,10 +162,14 @@ class Layer:
 
     @property
     def value(self) -> str:
+        if self.kind == "query":
+            return "query"
         return self.subject.slug if self.kind == "indicator" else self.subject.code
 
     @property
     def title(self) -> str:
+        if self.kind == "query":
+            return str(self.subject)
         return str(self.subject.name if self.kind == "indicator" else self.subject.short_title)
 
     def count(self, status: str) -> int:
@@ -203,7 +208,7 @@ def resolve_layer(params, all_states: list, default_indicator: str = "simple_pos
 def map_shapes(layer: Layer) -> dict:
     """The map's drawable states (with status, name and link) and the non-state background."""
     geometry = world_geometry()
-    labels = finding_labels() if layer.kind == "indicator" else treaty_labels()
+    labels = layer.labels or (finding_labels() if layer.kind == "indicator" else treaty_labels())
     by_m49 = {}
     shapes = []
     for state, status in layer.rows:

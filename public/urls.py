@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import downloads, views
+from . import downloads, query, views
 
 app_name = "public"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("laws/<int:pk>/", views.law, name="law"),
     path("treaties/<str:code>/", views.treaty, name="treaty"),
     path("compare/", views.compare, name="compare"),
+    path("query/", query.query, name="query"),
     path("search/", views.search_view, name="search"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("downloads/", downloads.downloads, name="downloads"),

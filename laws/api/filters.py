@@ -328,3 +328,16 @@ class CountryFilterSet(StrictFilterSet):
             else:
                 queryset = queryset.filter(pk__in=findings.filter(status=status).values("state_id"))
         return queryset
+
+
+def undated_states(params, request=None) -> list[str]:
+    """For an `as_of` answer of `CountryFilterSet`: the ISO codes of the states whose place in
+    the answer turns on an undated finding (it holds now; whether it held on that day is not
+    known), so that none is read as a 'no'. The API (`undated`) and the site's query builder."""
+
+    def answer(undated_hold: bool) -> set[str]:
+        filterset = CountryFilterSet(params, queryset=State.objects.all(), request=request)
+        filterset.undated_hold = undated_hold
+        return set(filterset.qs.values_list("iso2", flat=True))
+
+    return sorted(answer(False) ^ answer(True))

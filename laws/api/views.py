@@ -51,7 +51,13 @@ from .compact import (
     with_reservations,
 )
 from .country_detail import country_detail
-from .filters import CountryFilterSet, FindingFilterSet, IndicatorFilterSet, LawFilterSet
+from .filters import (
+    CountryFilterSet,
+    FindingFilterSet,
+    IndicatorFilterSet,
+    LawFilterSet,
+    undated_states,
+)
 from .serializers import (
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -285,14 +291,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
         if not self.request.query_params.get("as_of") or response.status_code != 200:
             return response
 
-        def answer(undated_hold: bool) -> set[str]:
-            filterset = self.filterset_class(
-                self.request.query_params, queryset=State.objects.all(), request=self.request
-            )
-            filterset.undated_hold = undated_hold
-            return set(filterset.qs.values_list("iso2", flat=True))
-
-        changed = sorted(answer(False) ^ answer(True))
+        changed = undated_states(self.request.query_params, request=self.request)
         response.data["undated"] = {"count": len(changed), "countries": changed}
         return response
 

@@ -120,6 +120,19 @@ def test_compare_picker_and_entries_not_understood(page, world):
     assert page.locator(".errors").count() == 0
 
 
+def test_query_builder_form_gives_a_clean_shareable_url(page, world):
+    page.goto("/query/")
+    page.check('input[name="criminalises"][value="production"]')
+    page.check('input[name="party_to"][value="opsc"]')
+    page.click(".query-form button[type=submit]")
+    page.wait_for_url("**/query/?*")
+    # Unanswered fields stay out of the link.
+    assert page.url.endswith("/query/?party_to=opsc&criminalises=production")
+    assert page.locator(".result-list a").all_inner_texts() == ["France", "United Kingdom"]
+    assert page.locator("svg a.state.st-match").count() == 2
+    assert page.locator("h2#answer-title").inner_text() == "2 states answer the question"
+
+
 def test_downloads_parse_with_the_right_rows(page, world):
     page.goto("/countries/?region=europe")
     with page.expect_download() as info:
@@ -146,6 +159,9 @@ PAGES = [
     "/treaties/opsc/",
     "/compare/?countries=GB,FR,US,RU",
     "/compare/?countries=gb,xx,france",
+    "/query/?criminalises=production&party_to=opsc",
+    "/query/?criminalises=production&as_of=2005-12-31",
+    "/ar/query/?finding=simple_possession:no&colour=blue",
     "/search/?q=possession",
     "/search/?type=country&indicator=simple_possession&status=not_assessed",
     "/topics/csam/",

@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // Forms marked data-drop-empty leave their unanswered fields out of the URL (the server
+  // ignores empty values anyway), so the shared link holds only the question.
+  document.querySelectorAll("form[data-drop-empty]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input, select").forEach(function (field) {
+        if (field.name && field.value === "" && field.type !== "checkbox") field.disabled = true;
+      });
+    });
+  });
+
   // Selects marked data-autosubmit submit their form on change (the submit button stays).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
