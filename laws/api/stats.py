@@ -303,10 +303,13 @@ class GapsView(_StatsView):
             counts[status] += 1
             if status == FindingStatus.YES:
                 continue
+            # The reservations in force on the day: made by then, and not withdrawn by then.
+            day = as_of or datetime.date.max
             reservations = [
                 r
                 for r in participation.relevant_reservations
-                if as_of is None or r.date is None or r.date <= as_of
+                if (r.date is None or r.date <= day)
+                and (r.withdrawn_date is None or r.withdrawn_date > day)
             ]
             gaps[status].append(
                 {

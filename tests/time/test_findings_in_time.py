@@ -171,6 +171,22 @@ def test_gaps_as_of_a_past_date(api, gaps):
     assert rows["EE"]["current_status"] == "no"  # undated "no": not known in 2004
 
 
+def test_gaps_list_only_the_reservations_in_force_on_the_day(api, gaps):
+    from treaties.models import Reservation
+
+    Reservation.objects.filter(participation__state__iso2="EE").update(
+        date=D(2002, 1, 1), withdrawn_date=D(2008, 1, 1)
+    )
+    url = "/api/v1/gaps/?treaty=opsc&indicator=simple_possession"
+    (ee,) = api.get(url).json()["gaps"]["no"]
+    assert ee["reservations"] == []  # withdrawn in 2008
+    then = api.get(f"{url}&as_of=2005-06-01").json()["gaps"]["not_assessed"]
+    (ee,) = [g for g in then if g["country"]["iso2"] == "EE"]
+    assert [(r["date"], r["withdrawn_date"]) for r in ee["reservations"]] == [
+        ("2002-01-01", "2008-01-01")
+    ]
+
+
 @pytest.mark.parametrize(
     "query, parameter",
     [

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
 from tests.factories import ParticipationFactory
 from treaties.importers.untc import ParsedPage, import_pages, parse_file
@@ -142,12 +143,70 @@ def test_declarations_and_objections_are_stored_with_the_states_they_concern(ref
     ) == {"CY", "SE"}
 
 
-def test_an_objection_naming_several_states_has_no_single_reserving_state(reference_data):
+def test_an_objection_naming_several_states_is_stored_with_each_of_them(reference_data):
     import_pages([page("crc")])
     germany = Objection.objects.filter(treaty__code="crc", objecting_state__iso2="DE")
-    both = germany.get(heading__contains="Malaysia upon accession and Qatar")
-    assert both.reserving_state is None
+    both = germany.filter(heading__contains="Malaysia upon accession and Qatar")
+    assert sorted(o.reserving_state.iso2 for o in both) == ["MY", "QA"]
+    assert len({(o.heading, o.text, o.date) for o in both}) == 1  # one text, one record each
     assert germany.get(date=datetime.date(1992, 6, 25)).reserving_state.iso2 == "MM"
+    # "- 14 June 1996: with regard to the reservation made by Botswana upon accession and
+    # Turkey upon ratification;" in the Netherlands' list.
+    netherlands = Objection.objects.filter(treaty__code="crc", objecting_state__iso2="NL")
+    assert sorted(
+        netherlands.filter(date=datetime.date(1996, 6, 14)).values_list(
+            "reserving_state__iso2", flat=True
+        )
+    ) == ["BW", "TR"]
+    # The first Netherlands objection names five states in its heading: five records.
+    first = netherlands.filter(heading__startswith="With regard to the reservations made by Dji")
+    assert sorted(first.values_list("reserving_state__iso2", flat=True)) == [
+        "DJ",
+        "ID",
+        "IR",
+        "PK",
+        "SY",
+    ]
+    # Every objection of the CRC names its reserving state now, and none names its own author.
+    assert not Objection.objects.filter(treaty__code="crc", reserving_state__isnull=True).exists()
+    assert not Objection.objects.filter(objecting_state=F("reserving_state")).exists()
+
+
+def test_swedens_later_crc_objections_are_records_of_their_own(reference_data):
+    import_pages([page("crc")])
+    sweden = Objection.objects.filter(treaty__code="crc", objecting_state__iso2="SE")
+    # The page: the objection to Indonesia's reservation (20 September 1991), then "Subsequently,
+    # the Secretary-General received, from the Government of Sweden, objections of the same
+    # nature ..." with one dated line per state, then the objection to Somalia's (2016).
+    assert [(o.date.isoformat(), o.reserving_state.iso2) for o in sweden.order_by("order")] == [
+        ("1991-09-20", "ID"),
+        ("1991-09-20", "PK"),
+        ("1992-08-26", "JO"),
+        ("1994-03-29", "SY"),
+        ("1995-09-01", "IR"),
+        ("1996-06-26", "MY"),
+        ("1997-03-18", "SA"),
+        ("1998-02-09", "OM"),
+        ("2016-04-18", "SO"),
+    ]
+    indonesia = sweden.get(reserving_state__iso2="ID")
+    assert indonesia.text.endswith(
+        'entry into force of the Convention between Sweden and the Republic of Indonesia."'
+    )
+    oman = sweden.get(reserving_state__iso2="OM")
+    assert oman.text == (
+        "- 9 February 1998: with regard to the reservation made by Oman upon accession."
+    )
+
+
+def test_the_netherlands_declaration_on_the_uae_reservation_names_the_uae(reference_data):
+    import_pages([page("crc")])
+    declaration = Objection.objects.get(
+        treaty__code="crc", objecting_state__iso2="NL", text__startswith="Moreover"
+    )
+    assert "reservation made by the Government of the United Arab Emirates" in declaration.text
+    assert declaration.reserving_state.iso2 == "AE"
+    assert declaration.heading == ""
 
 
 def test_an_edited_record_is_restored_from_the_page(reference_data):
@@ -222,3 +281,68 @@ def test_states_must_be_loaded_first(tmp_path):
     call_command("load_treaties", stdout=StringIO())
     with pytest.raises(CommandError, match="run `manage.py load_states` first"):
         run(str(UNTC / "opic.html"))
+
+
+def withdrawn(iso2: str, treaty: str):
+    return Reservation.objects.filter(
+        participation__state__iso2=iso2,
+        participation__treaty__code=treaty,
+        withdrawn_date__isnull=False,
+    ).order_by("order")
+
+
+def test_withdrawn_reservations_are_recorded_with_the_date_the_end_notes_give(reference_data, api):
+    import_pages([page("crc"), page("opsc")])
+    # CRC end note 3: "On 28 September 2015, the Government of the Republic of Austria notified
+    # the Secretary-General of its withdrawal of the reservations to Articles 13, 15 and 17, as
+    # well as its declarations to Art. 38 (2) and (3)", with their text.
+    (austria,) = withdrawn("AT", "crc")
+    assert austria.withdrawn_date == datetime.date(2015, 9, 28)
+    assert austria.kind == "declaration_and_reservation"
+    assert "2. Article 17 will be applied to the extent that it is compatible" in austria.text
+    assert "only male Austrian citizens are subject to compulsory military service" in (
+        austria.text
+    )
+    # Note 9: Egypt's reservation "made upon signature and confirmed upon ratification".
+    (egypt,) = withdrawn("EG", "crc")
+    assert egypt.withdrawn_date == datetime.date(2003, 7, 31)
+    assert egypt.kind == "reservation"
+    assert egypt.date == egypt.participation.signature_date
+    assert "the system of adoption existing in certain other bodies of positive law" in egypt.text
+    # Notes 35, 36 and 37: Germany's declarations and reservations, in two notifications.
+    assert [(r.withdrawn_date.isoformat(), r.kind) for r in withdrawn("DE", "crc")] == [
+        ("2010-07-15", "declaration"),
+        ("2010-07-15", "reservation"),
+        ("2010-11-01", "declaration"),
+    ]
+    # Note 62: Thailand withdrew its three reservations one at a time (the note quotes none).
+    assert [r.withdrawn_date.isoformat() for r in withdrawn("TH", "crc")] == [
+        "1997-04-11",
+        "2010-12-13",
+        "2024-08-30",
+    ]
+    # Note 11 (cited by Iran and others) also tells of Pakistan's and Indonesia's withdrawals.
+    assert [r.withdrawn_date.isoformat() for r in withdrawn("PK", "crc")] == ["1997-07-23"]
+    assert [r.withdrawn_date.isoformat() for r in withdrawn("ID", "crc")] == ["2005-02-02"]
+    # OPSC notes 11 and 12: Qatar's general reservation and Viet Nam's reservation to art. 5.
+    (qatar,) = withdrawn("QA", "opsc")
+    assert qatar.withdrawn_date == datetime.date(2008, 6, 18)
+    assert "general reservation regarding any provisions in the protocol" in qatar.text
+    (viet_nam,) = withdrawn("VN", "opsc")
+    assert viet_nam.withdrawn_date == datetime.date(2009, 3, 26)
+    assert "makes its reservation to article 5 (1), (2), (3), and (4)" in viet_nam.text
+    # Qatar's CRC reservation was withdrawn in part only (note 54): it stays in force.
+    assert not withdrawn("QA", "crc").exists()
+    # The reservations in force are those "Declarations and Reservations" gives, first.
+    in_force = Reservation.objects.filter(withdrawn_date__isnull=True)
+    assert in_force.count() == len(page("crc").reservations) + len(page("opsc").reservations)
+
+    # The API shows them, with their date of withdrawal.
+    body = api.get("/api/v1/countries/AT/").json()
+    (crc,) = [p for p in body["participations"] if p["treaty"] == "crc"]
+    assert [r["withdrawn_date"] for r in crc["reservations"]] == ["2015-09-28"]
+    assert crc["reservations"][0]["kind"] == "declaration_and_reservation"
+
+    # A second import changes nothing.
+    output = run(str(UNTC / "crc.html"), str(UNTC / "opsc.html"))
+    assert "reservations: 0 inserted, 0 updated" in output

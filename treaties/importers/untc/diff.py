@@ -11,7 +11,7 @@ from treaties.models import EndNote, Objection, Participation, Treaty
 
 from .names import NameResolver
 from .parse import ParsedPage, squash
-from .write import UNTCImportError, resolve_names
+from .write import UNTCImportError, objection_rows, reservation_rows, resolve_names
 
 
 @dataclass
@@ -121,8 +121,7 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
     writing. Raises UNTCImportError for what import_pages would refuse (unknown treaty or names).
 
     Not listed: `source_url` and `as_of` of every participation (they follow the page's date,
-    shown once as the treaty's "status as of"), and the reserving state of an objection (derived
-    from its heading).
+    shown once as the treaty's "status as of").
     """
     treaties = {t.untc_reference: t for t in Treaty.objects.exclude(untc_reference="")}
     for page in pages:
@@ -131,7 +130,8 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
                 f"{page.source}: the page is for treaty {page.reference} "
                 f"({page.title or 'untitled'}), which is not a treaty in the database."
             )
-    states = resolve_names(pages, NameResolver())
+    resolver = NameResolver()
+    states = resolve_names(pages, resolver)
     result = []
     for page in pages:
         treaty = treaties[page.reference]
@@ -169,6 +169,7 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
             .prefetch_related("end_notes", "reservations")
         }
         seen: set[int] = set()
+        rows = reservation_rows(page, states, resolver)
         for parsed in page.participants:
             state = states[parsed.name]
             seen.add(state.pk)
@@ -202,21 +203,17 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
                 if changes:
                     out.append(Difference("participation", "changed", state.name, changes))
                 old_reservations = [
-                    (r.order, (r.kind, r.heading, r.text, r.date))
+                    (r.order, (r.kind, r.heading, r.text, r.date, r.withdrawn_date))
                     for r in current.reservations.all()
                 ]
-            wanted = [
-                (r.order, (r.kind, r.heading, r.text, r.date))
-                for r in page.reservations
-                if r.participant == parsed.name
-            ]
+            wanted = [(r.order, r.fields) for r in rows if r.participant == parsed.name]
             out.extend(
                 _match_items(
                     state.name,
                     "reservation",
                     old_reservations,
                     wanted,
-                    ("kind", "heading", "text", "date"),
+                    ("kind", "heading", "text", "date", "withdrawn"),
                 )
             )
         for state_pk, participation in stored.items():
@@ -232,17 +229,19 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
 
         objections: dict[int, list[tuple[int, tuple]]] = {}
         names: dict[int, str] = {}
-        for o in Objection.objects.filter(treaty=treaty).select_related("objecting_state"):
+        for o in Objection.objects.filter(treaty=treaty).select_related(
+            "objecting_state", "reserving_state"
+        ):
+            reserving = o.reserving_state.name if o.reserving_state else None
             objections.setdefault(o.objecting_state_id, []).append(
-                (o.order, (o.heading, o.text, o.date))
+                (o.order, (reserving, o.heading, o.text, o.date))
             )
             names[o.objecting_state_id] = o.objecting_state.name
         parsed_objections: dict[int, list[tuple[int, tuple]]] = {}
-        for o in page.objections:
-            state = states[o.objecting]
+        for state, order, reserving, o in objection_rows(page, states, resolver):
             names[state.pk] = state.name
             parsed_objections.setdefault(state.pk, []).append(
-                (o.order, (o.heading, o.text, o.date))
+                (order, (reserving.name if reserving else None, o.heading, o.text, o.date))
             )
         for state_pk in sorted(set(objections) | set(parsed_objections), key=names.get):
             out.extend(
@@ -251,7 +250,7 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
                     "objection",
                     objections.get(state_pk, []),
                     parsed_objections.get(state_pk, []),
-                    ("heading", "text", "date"),
+                    ("reserving state", "heading", "text", "date"),
                 )
             )
     return result

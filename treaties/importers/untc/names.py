@@ -85,17 +85,21 @@ class NameResolver:
             )
         return state
 
-    def mentioned(self, text: str) -> set[State]:
-        """The states named in a text, by any exact name this resolver knows; the longest name
-        wins where names overlap ("Niger" is not found inside "Nigeria")."""
+    def mentioned_in_order(self, text: str) -> list[State]:
+        """The states named in a text, each once, in the order the text first names them (by any
+        exact name this resolver knows; the longest name wins where names overlap)."""
+        found: list[State] = []
+        for match in self._names_pattern().finditer(text):
+            iso2 = self.by_name[match[1]]
+            state = self.states.get(iso2)
+            if state is not None and state not in found:
+                found.append(state)
+        return found
+
+    def _names_pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
             names = sorted(self.by_name, key=len, reverse=True)
             self._pattern = re.compile(
                 r"(?<![\w'])(" + "|".join(re.escape(n) for n in names) + r")(?![\w'])"
             )
-        found = set()
-        for match in self._pattern.finditer(text):
-            iso2 = self.by_name[match[1]]
-            if iso2 in self.states:
-                found.add(self.states[iso2])
-        return found
+        return self._pattern

@@ -108,6 +108,21 @@ class ParsedEndNote:
     text: str
 
 
+@dataclass(frozen=True)
+class ParsedWithdrawal:
+    """A declaration or reservation that an end note says was withdrawn, and when: the page
+    drops a withdrawn text from "Declarations and Reservations" and quotes it in a note."""
+
+    note: int
+    announcement: str  # "On 28 September 2015, the Government of ... withdrawal of ..."
+    withdrawn: datetime.date  # the date the announcement gives (the depositary's)
+    kind: str  # a ReservationKind value, from the announcement's words
+    text: str  # the withdrawn text as the note quotes it; the announcement where it quotes none
+    # Participants whose entries cite the note (the table, or "Declarations and Reservations"):
+    # who withdrew, where the announcement does not name a state the resolver knows.
+    cited_by: tuple[str, ...] = ()
+
+
 @dataclass
 class ParsedPage:
     source: str
@@ -122,6 +137,7 @@ class ParsedPage:
     reservations: list[ParsedReservation] = field(default_factory=list)
     objections: list[ParsedObjection] = field(default_factory=list)
     end_notes: list[ParsedEndNote] = field(default_factory=list)
+    withdrawals: list[ParsedWithdrawal] = field(default_factory=list)
 
     @property
     def source_url(self) -> str:
@@ -257,6 +273,7 @@ def parse_page(html: str, *, source: str = "<page>") -> ParsedPage:
     page.objections = _parse_objections(soup, source)
     page.end_notes = _parse_end_notes(soup, source)
     _check(page)
+    page.withdrawals = _parse_withdrawals(page, _note_citations(soup, page))
     return page
 
 
@@ -523,13 +540,30 @@ def _parse_reservations(soup: BeautifulSoup, page: ParsedPage) -> list[ParsedRes
     return result
 
 
+def _regarding(block: _Block) -> str:
+    """Where a block names the reserving state(s): its own heading; else (no heading, or the
+    heading of a list that came before it) the first paragraph of its text, before any quoted
+    text (a quotation names other states in passing)."""
+    if block.heading and not SUBSEQUENT_RE.match(block.heading):
+        return block.heading
+    first = clean_text(block.text).split("\n\n")[0]
+    return re.split(r"[\"“]", first, maxsplit=1)[0].strip()
+
+
+def _list_intro(line: str) -> bool:
+    line = squash(line)
+    return bool(SUBSEQUENT_RE.match(line)) and "same nature" in line.lower()
+
+
 def _objection_entries(div: Tag, source: str, name: str) -> list[ParsedObjection]:
     """Split one state's objections into dated entries. A heading without a date of its own was
     sent with the date above it; each line of a "Subsequently, ... objections of the same nature
-    ...:" list is an objection of its own, with its own date."""
+    ...:" list (an italic heading, or a plain paragraph) is an objection of its own, with its own
+    date; text after such a list is an entry of its own again."""
     entries: list[ParsedObjection] = []
     block = _Block()
-    listing = False
+    listing = False  # inside a "Subsequently ..." list
+    listed = False  # the list has given at least one entry
 
     def close(block: _Block) -> None:
         if block.has_text():
@@ -540,13 +574,13 @@ def _objection_entries(div: Tag, source: str, name: str) -> list[ParsedObjection
                     heading=block.heading,
                     text=clean_text(block.text),
                     date=block.date,
-                    regarding=block.heading,
+                    regarding=_regarding(block),
                 )
             )
 
     for kind, value in _tokens(div, lambda t: bool(OBJ_HEADING_RE.match(t))):
         if kind == "date":
-            listing = False
+            listing = listed = False
             day = _date_token(value, source, name)
             if block.has_text() or SUBSEQUENT_RE.match(block.heading):
                 close(block)
@@ -554,15 +588,29 @@ def _objection_entries(div: Tag, source: str, name: str) -> list[ParsedObjection
             else:  # a date printed between a heading and its text
                 block.date = day
         elif kind == "heading":
-            listing = bool(SUBSEQUENT_RE.match(value))
+            listing, listed = bool(SUBSEQUENT_RE.match(value)), False
             if block.has_text() or listing or SUBSEQUENT_RE.match(block.heading):
                 close(block)
                 block = _Block(date=block.date)
             block.heading = f"{block.heading} {value}".strip()
-        elif kind == "text" and listing:
-            for line in (squash(x) for x in value.split("\n")):
+        elif kind == "text":
+            lines = value.split("\n")
+            if not listing:
+                intro = next((i for i, raw in enumerate(lines) if _list_intro(raw)), None)
+                if intro is None:
+                    block.text += value
+                    continue
+                # The list's introduction printed as a paragraph, not as a heading.
+                block.text += "\n".join(lines[:intro])
+                close(block)
+                block = _Block(date=block.date, heading=squash(lines[intro]))
+                listing, listed = True, False
+                lines = lines[intro + 1 :]
+            for raw in lines:
+                line = squash(raw)
                 match = LIST_LINE_RE.match(line)
                 if match:
+                    listed = True
                     entries.append(
                         ParsedObjection(
                             objecting=name,
@@ -573,10 +621,16 @@ def _objection_entries(div: Tag, source: str, name: str) -> list[ParsedObjection
                             regarding=match[2],
                         )
                     )
-                elif line:
+                elif line and listed:
+                    # Text after the list: a communication of its own (undated here).
+                    listing = listed = False
+                    close(block)
+                    block = _Block()
+                    block.text += line + "\n"
+                elif line and listing:
                     block.text += "\n" + line
-        elif kind == "text":
-            block.text += value
+                elif not listing:
+                    block.text += raw + "\n"
     close(block)
     return entries
 
@@ -601,6 +655,85 @@ def _parse_end_notes(soup: BeautifulSoup, source: str) -> list[ParsedEndNote]:
         anchor.extract()
         notes.append(ParsedEndNote(number=number, text=clean_text(_inline_text(div))))
     return notes
+
+
+# An end note paragraph that announces a withdrawal: a date, a government (or state) and a word
+# of withdrawing; not a partial withdrawal (the reservation stays, narrowed), not an objection's.
+WITHDRAW_RE = re.compile(r"\bwithdr(?:aw|awal|awn|ew|aws)\b", re.IGNORECASE)
+# A paragraph that starts another communication ends the text a withdrawal quotes.
+NOTICE_RE = re.compile(
+    r"^(on|subsequently|further|furthermore|moreover|in this regard|by a communication|"
+    r"in a communication|in a note|it should be noted)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_withdrawal(paragraph: str) -> bool:
+    lowered = paragraph.lower()
+    return bool(
+        WITHDRAW_RE.search(paragraph)
+        and paragraph[:1] not in "\"“”'[(.…"
+        and parse_long_date(paragraph) is not None
+        and ("government" in lowered or "state of" in lowered)
+        and "partial" not in lowered
+        and "objection" not in lowered
+    )
+
+
+def _note_citations(soup: BeautifulSoup, page: ParsedPage) -> dict[int, list[str]]:
+    """Which participants cite each end note: in the participant table, and beside their name
+    or inside their text under "Declarations and Reservations"."""
+    cited: dict[int, list[str]] = {}
+    for participant in page.participants:
+        for number in participant.end_notes:
+            cited.setdefault(number, []).append(participant.name)
+    table = _find_id(soup, "dgDec")
+    if table is not None:
+        for name_div in table.find_all(id=re.compile("divParticipant$")):
+            name, notes = _cell_name(name_div)
+            text_div = name_div.find_next_sibling(id=re.compile("divText$"))
+            if text_div is not None:
+                for node in text_div.find_all(["sup", "superscript"]):
+                    notes += tuple(int(n) for n in re.findall(r"\d+", node.get_text()))
+            for number in notes:
+                if name not in cited.setdefault(number, []):
+                    cited[number].append(name)
+    return cited
+
+
+def _parse_withdrawals(page: ParsedPage, cited: dict[int, list[str]]) -> list[ParsedWithdrawal]:
+    """Every withdrawal the end notes announce, with the text they quote: the paragraphs after
+    the announcement up to the next communication (or the note's end)."""
+    found: list[ParsedWithdrawal] = []
+    for note in page.end_notes:
+        current: tuple[str, list[str]] | None = None
+
+        def finish(current: tuple[str, list[str]], note: ParsedEndNote = note) -> None:
+            announcement, quoted = current
+            found.append(
+                ParsedWithdrawal(
+                    note=note.number,
+                    announcement=announcement,
+                    withdrawn=parse_long_date(announcement),
+                    kind=reservation_kind(announcement),
+                    text="\n\n".join(quoted) or announcement,
+                    cited_by=tuple(cited.get(note.number, ())),
+                )
+            )
+
+        for paragraph in note.text.split("\n\n"):
+            if _is_withdrawal(paragraph):
+                if current is not None:
+                    finish(current)
+                current = (paragraph, [])
+            elif current is not None and NOTICE_RE.match(paragraph):
+                finish(current)
+                current = None
+            elif current is not None:
+                current[1].append(paragraph)
+        if current is not None:
+            finish(current)
+    return found
 
 
 def _check_counts(page: ParsedPage) -> None:

@@ -3,6 +3,8 @@ written in one transaction, idempotently (inserted / updated / unchanged counts)
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ from treaties.linking import link_reservation, provision_slugs
 from treaties.models import EndNote, Objection, Participation, Reservation, State, Treaty
 
 from .names import NameResolver, UnmappedName
-from .parse import ParsedPage, UNTCParseError, parse_file
+from .parse import ParsedObjection, ParsedPage, ParsedWithdrawal, UNTCParseError, parse_file
 
 
 class UNTCImportError(Exception):
@@ -152,6 +154,107 @@ def resolve_names(pages: Sequence[ParsedPage], resolver: NameResolver) -> dict[s
     return states
 
 
+@dataclass(frozen=True)
+class ReservationRow:
+    """One declaration or reservation record of a page, in force or withdrawn."""
+
+    participant: str
+    order: int
+    kind: str
+    heading: str
+    text: str
+    date: datetime.date | None
+    withdrawn_date: datetime.date | None = None
+
+    @property
+    def fields(self) -> tuple:
+        return (self.kind, self.heading, self.text, self.date, self.withdrawn_date)
+
+
+# The act a withdrawn text was made upon, as the announcement says ("made upon signature").
+UPON_RE = re.compile(
+    r"\bupon (signature|ratification|accession|succession|acceptance|approval)", re.IGNORECASE
+)
+
+
+def _withdrawer(
+    withdrawal: ParsedWithdrawal,
+    participants: dict[State, str],
+    resolver: NameResolver,
+) -> str | None:
+    """Who withdrew: the first participant the announcement names; else the one participant
+    whose entries cite the note; else nobody (the withdrawal is not recorded)."""
+    for state in resolver.mentioned_in_order(withdrawal.announcement):
+        if state in participants:
+            return participants[state]
+    cited = [name for name in withdrawal.cited_by if name in participants.values()]
+    return cited[0] if len(cited) == 1 else None
+
+
+def reservation_rows(
+    page: ParsedPage, states: dict[str, State], resolver: NameResolver
+) -> list[ReservationRow]:
+    """The page's declarations and reservations as records: those in force, as "Declarations
+    and Reservations" gives them, then, after each participant's, those its end notes say were
+    withdrawn, with the date of withdrawal (the text the note quotes; dated as the act they
+    were made upon, where the announcement names it)."""
+    rows = [
+        ReservationRow(r.participant, r.order, r.kind, r.heading, r.text, r.date)
+        for r in page.reservations
+    ]
+    participants = {states[p.name]: p.name for p in page.participants}
+    next_order: dict[str, int] = {}
+    for row in rows:
+        next_order[row.participant] = max(next_order.get(row.participant, 0), row.order + 1)
+    for withdrawal in page.withdrawals:
+        name = _withdrawer(withdrawal, participants, resolver)
+        if name is None:
+            continue
+        participant = page.participant(name)
+        upon = UPON_RE.search(withdrawal.announcement)
+        if upon is None:
+            made = None
+        elif upon[1].lower() == "signature":
+            made = participant.signature_date
+        else:
+            made = participant.consent_date
+        order = next_order.get(name, 0)
+        next_order[name] = order + 1
+        rows.append(
+            ReservationRow(
+                participant=name,
+                order=order,
+                kind=withdrawal.kind,
+                heading="",
+                text=withdrawal.text,
+                date=made,
+                withdrawn_date=withdrawal.withdrawn,
+            )
+        )
+    return rows
+
+
+def objection_rows(
+    page: ParsedPage, states: dict[str, State], resolver: NameResolver
+) -> list[tuple[State, int, State | None, ParsedObjection]]:
+    """The page's objections as records: one per objecting state, reserving state and date
+    (DOMAIN.md), so an objection naming several reserving states is stored with each of them
+    (the same text, in the order the states are named), and one naming none with none. A state
+    never objects to itself: its own name in the text is not a reserving state. `order` counts
+    each objecting state's records."""
+    rows: list[tuple[State, int, State | None, ParsedObjection]] = []
+    orders: dict[int, int] = {}
+    for parsed in page.objections:
+        objecting = states[parsed.objecting]
+        named = resolver.mentioned_in_order(parsed.regarding)
+        reserving: list[State | None] = [s for s in named if s != objecting] or [None]
+        for state in reserving:
+            order = orders.get(objecting.pk, 0)
+            orders[objecting.pk] = order + 1
+            rows.append((objecting, order, state, parsed))
+    return rows
+
+
 def _write_page(
     page: ParsedPage,
     treaty: Treaty,
@@ -221,16 +324,17 @@ def _write_page(
     # A new or changed text is linked to the treaty provisions it names at once, as
     # `link_reservations` (and the bulk import) would: a refresh never leaves stale links.
     provisions, slugs_by_treaty = provision_slugs()
-    for parsed in page.reservations:
-        participation = participations[parsed.participant]
+    for row in reservation_rows(page, states, resolver):
+        participation = participations[row.participant]
         reservation, outcome = upsert(
             Reservation,
-            {"participation": participation, "order": parsed.order},
+            {"participation": participation, "order": row.order},
             {
-                "kind": parsed.kind,
-                "heading": parsed.heading,
-                "text": parsed.text,
-                "date": parsed.date,
+                "kind": row.kind,
+                "heading": row.heading,
+                "text": row.text,
+                "date": row.date,
+                "withdrawn_date": row.withdrawn_date,
             },
         )
         kept.append(reservation.pk)
@@ -245,13 +349,12 @@ def _write_page(
     stale.delete()
 
     objection_pks = []
-    for parsed in page.objections:
-        mentioned = resolver.mentioned(parsed.regarding)
+    for objecting, order, reserving, parsed in objection_rows(page, states, resolver):
         objection, outcome = upsert(
             Objection,
-            {"treaty": treaty, "objecting_state": states[parsed.objecting], "order": parsed.order},
+            {"treaty": treaty, "objecting_state": objecting, "order": order},
             {
-                "reserving_state": mentioned.pop() if len(mentioned) == 1 else None,
+                "reserving_state": reserving,
                 "heading": parsed.heading,
                 "text": parsed.text,
                 "date": parsed.date,
