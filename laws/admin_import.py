@@ -34,6 +34,7 @@ from treaties.importers.untc import (
     import_pages,
     parse_page,
 )
+from treaties.models import Treaty
 
 from .bulk_import import (
     COLUMNS,
@@ -68,6 +69,27 @@ def may_refresh_untc(user) -> bool:
             for action in ("add", "change")
         )
     )
+
+
+def may_apply_untc(user) -> bool:
+    """Applying a refresh changes published treaty data at once, so it is a reviewer's right
+    (`treaties.publish_participation`), as publishing any other edit is: an editor uploads and
+    previews, a reviewer reads the same preview and applies it (issue 12.2)."""
+    return may_refresh_untc(user) and bool(
+        user.is_superuser or user.has_perm("treaties.publish_participation")
+    )
+
+
+def _status_date_warning(page: dict) -> str | None:
+    """A clear warning when the page is not newer than the data loaded from the UNTC."""
+    loaded = page.get("loaded_status_as_of")
+    if loaded and page["status_as_of"] <= loaded:
+        return _(
+            "This %(treaty)s page is dated %(page)s, which is not newer than the status already "
+            "loaded (%(loaded)s): it may be an old or edited copy. Check it against the UN "
+            "Treaty Collection before applying."
+        ) % {"treaty": page["treaty"].upper(), "page": page["status_as_of"], "loaded": loaded}
+    return None
 
 
 def _history_reason(reason: str):
@@ -152,6 +174,7 @@ def _untc_preview(name: str, content: bytes) -> dict:
         raise UNTCParseError(f"{name}: not UTF-8 text; save the page as UTF-8 HTML.") from exc
     page = parse_page(html, source=name)
     diffs = diff_pages([page])
+    loaded = dict(Treaty.objects.values_list("code", "status_as_of"))
     return {
         "pages": [
             {
@@ -159,6 +182,10 @@ def _untc_preview(name: str, content: bytes) -> dict:
                 "treaty": d.treaty,
                 "source": d.source,
                 "status_as_of": page.status_as_of.isoformat(),
+                # The status date of the data loaded before (for the not-newer warning).
+                "loaded_status_as_of": (
+                    loaded[d.treaty].isoformat() if loaded.get(d.treaty) else None
+                ),
                 "differences": [
                     {
                         "section": x.section,
@@ -332,7 +359,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
         allowed = (
-            may_refresh_untc(request.user)
+            may_apply_untc(request.user)
             if batch.kind == UNTC
             else may_import(request.user, batch.kind)
         )
@@ -347,6 +374,20 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 p["differences"] for p in batch.preview.get("pages", [])
             )
             template = "admin/laws/importbatch/untc_review.html"
+            if can_apply:
+                for page in batch.preview.get("pages", []):
+                    warning = _status_date_warning(page)
+                    if warning:
+                        messages.warning(request, warning)
+                if not allowed:
+                    messages.info(
+                        request,
+                        _(
+                            "This refresh changes published treaty data, so a reviewer applies "
+                            "it: it waits here for review (import batch %(pk)s)."
+                        )
+                        % {"pk": batch.pk},
+                    )
             extra = {"pages": data.get("pages", []), "result_counts": batch.result.get("counts")}
         else:
             plan = Plan.from_json(batch.result or batch.preview)

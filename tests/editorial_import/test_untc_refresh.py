@@ -66,7 +66,28 @@ def snapshot():
     }
 
 
-def test_the_diff_shows_exactly_the_edits_and_applying_changes_exactly_those(opsc, editor_client):
+@pytest.fixture
+def reviewer_client(db):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from tests.conftest import staff_login
+
+    from .conftest import saved_user
+
+    user = saved_user(username="reviewer", is_staff=True)
+    # Created by laws/migrations/0008_reviewers_administrators_groups.py.
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return staff_login(Client(), user)
+
+
+def review_url(batch) -> str:
+    return reverse("admin:laws_importbatch_review", args=[batch.pk])
+
+
+def test_the_diff_shows_exactly_the_edits_and_applying_changes_exactly_those(
+    opsc, editor_client, reviewer_client
+):
     before = snapshot()
     argentina = Participation.objects.get(state__iso2="AR", treaty__code="opsc")
     assert argentina.reservations.count() == 1
@@ -102,7 +123,8 @@ def test_the_diff_shows_exactly_the_edits_and_applying_changes_exactly_those(ops
     assert snapshot() == before  # the preview wrote nothing
     assert "Palau" in page.content.decode()
 
-    editor_client.post(reverse("admin:laws_importbatch_review", args=[batch.pk]), {"apply": "1"})
+    # The editor uploaded it; a reviewer applies it.
+    reviewer_client.post(review_url(batch), {"apply": "1"})
 
     batch.refresh_from_db()
     assert batch.status == ImportBatchStatus.APPLIED
@@ -133,7 +155,7 @@ def found_text(diff, subject):
     return dict((f, old) for f, old, _ in item["changes"])["text"]
 
 
-def test_a_stale_preview_is_not_applied(opsc, editor_client):
+def test_a_stale_preview_is_not_applied(opsc, editor_client, reviewer_client):
     post_page(editor_client, edited_page())
     batch = ImportBatch.objects.get()
     # Someone fixes Albania by hand before the preview is applied.
@@ -142,9 +164,7 @@ def test_a_stale_preview_is_not_applied(opsc, editor_client):
     albania.save()
     before = snapshot()
 
-    response = editor_client.post(
-        reverse("admin:laws_importbatch_review", args=[batch.pk]), {"apply": "1"}, follow=True
-    )
+    response = reviewer_client.post(review_url(batch), {"apply": "1"}, follow=True)
 
     assert "The database changed since the preview" in response.content.decode()
     assert snapshot() == before
@@ -171,3 +191,50 @@ def test_only_editors_may_refresh(opsc, client):
     staff_login(client, saved_user(username="visitor", is_staff=True))
     assert post_page(client, edited_page()).status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_an_editor_cannot_apply_a_refresh_of_published_data_a_reviewer_can(
+    opsc, editor_client, reviewer_client
+):
+    """Issue 12.2: an edited copy of the page, uploaded by an editor, changed the published
+    participation at once. Now the editor's upload waits for a reviewer."""
+    before = snapshot()
+    page = post_page(editor_client, edited_page()).content.decode()
+    batch = ImportBatch.objects.get()
+    assert "Albania" in page  # the editor sees the preview...
+    assert 'name="apply"' not in page  # ...but no Apply button
+    assert "so a reviewer applies it: it waits here for review" in page
+
+    refused = editor_client.post(review_url(batch), {"apply": "1"})
+    assert refused.status_code == 403
+    assert snapshot() == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatchStatus.PREVIEWED
+
+    page = reviewer_client.get(review_url(batch)).content.decode()
+    assert 'name="apply"' in page
+    assert "waits here for review" not in page
+    reviewer_client.post(review_url(batch), {"apply": "1"})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatchStatus.APPLIED
+    assert batch.applied_by.username == "reviewer"
+    assert batch.uploaded_by.username == "editor"
+    albania = Participation.objects.get(state__iso2="AL", treaty__code="opsc")
+    assert str(albania.consent_date) == "2008-02-06"
+
+
+def test_a_page_not_newer_than_the_loaded_one_is_flagged(opsc, reviewer_client):
+    # The edited copy still says "STATUS AS AT : 03-02-2026", the date already loaded.
+    page = post_page(reviewer_client, edited_page()).content.decode()
+    assert (
+        "This OPSC page is dated 2026-02-03, which is not newer than the status already loaded "
+        "(2026-02-03): it may be an old or edited copy." in page
+    )
+    # An older page is flagged too; a newer one is not.
+    older = edited_page().replace(b"STATUS AS AT : 03-02-2026", b"STATUS AS AT : 12-11-2025")
+    page = post_page(reviewer_client, older).content.decode()
+    assert "This OPSC page is dated 2025-11-12, which is not newer" in page
+    newer = edited_page().replace(b"STATUS AS AT : 03-02-2026", b"STATUS AS AT : 20-02-2026")
+    page = post_page(reviewer_client, newer).content.decode()
+    assert "not newer than the status already loaded" not in page
+    assert "Palau" in page
