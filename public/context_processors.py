@@ -3,6 +3,8 @@ from django.utils.translation import get_language, get_language_bidi, get_langua
 
 from laws.models import Topic
 
+from .parameters import unknown_parameters_context
+
 
 def site(request):
     """Language switch links, text direction and the navigation's topics, for every site page."""
@@ -19,6 +21,7 @@ def site(request):
         for code, name in settings.LANGUAGES
     ]
     return {
+        **unknown_parameters_context(request),
         "LANGUAGE_LINKS": links,
         "LANGUAGE": language,
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",

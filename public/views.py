@@ -39,6 +39,7 @@ from .data import BadQuery, finding_labels, treaty_labels
 from .evidence import state_findings
 from .exports import FORMATS, table_response
 from .names import format_day, sort_key, state_name
+from .parameters import accepts
 from .search import SearchQuery, search
 
 
@@ -65,6 +66,7 @@ def export_format(request) -> str | None:
     return fmt
 
 
+@accepts("indicator", "treaty")
 def home(request):
     all_states = list(data.states())
     try:
@@ -108,6 +110,7 @@ def home(request):
     return render(request, "public/home.html", context)
 
 
+@accepts("region", "un_status", "q", "format")
 def country_list(request):
     try:
         fmt = export_format(request)
@@ -188,6 +191,7 @@ def country_list(request):
     )
 
 
+@accepts()
 def country(request, iso2: str):
     if iso2 != iso2.lower():
         return redirect("public:country", iso2.lower(), permanent=True)
@@ -293,6 +297,7 @@ def citation(request, title: str, as_of) -> dict:
     }
 
 
+@accepts()
 def law(request, pk: int):
     law_obj = get_object_or_404(Law.objects.published().select_related("state"), pk=pk)
     provisions = list(
@@ -322,6 +327,7 @@ def law(request, pk: int):
     )
 
 
+@accepts("country", "region", "indicator", "kind", "status", "format")
 def law_list(request):
     try:
         fmt = export_format(request)
@@ -413,6 +419,7 @@ def law_list(request):
     )
 
 
+@accepts("region", "status", "consent_type", "format")
 def treaty(request, code: str):
     treaty_obj = get_object_or_404(Treaty, code=code.lower())
     if code != treaty_obj.code:
@@ -558,6 +565,7 @@ def parties_per_year(participations) -> dict:
     return {"bars": bars, "max": peak, "first": first, "last": last, "total": total}
 
 
+@accepts("countries", "region", "indicators", "format")
 def compare(request):
     """States × questions. An entry that is not understood (a code or name that names no state,
     an unknown question or region) is said on the page above what was understood, never the
@@ -693,6 +701,7 @@ def country_picker(all_states: list, chosen: set[str]) -> list[dict]:
     return sorted(out, key=lambda g: sort_key(g["name"]))
 
 
+@accepts("indicator")
 def topic(request, slug: str):
     topic_obj = get_object_or_404(Topic, slug=slug)
     all_states = list(data.states())

@@ -374,3 +374,39 @@ def test_country_finding_shows_text_source_dates_and_scope(client, world):
     assert (
         "Applicable depuis le 1 mars 1994" in fr_row and "Portée : l’ensemble de l’État" in fr_row
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/countries/",
+        "/countries/gb/",
+        "/laws/",
+        "/treaties/opsc/",
+        "/compare/",
+        "/topics/csam/",
+    ],
+)
+def test_no_parameter_is_silently_ignored(client, world, path):
+    """Issue 13.1: a parameter the page does not use is said on the page."""
+    response = client.get(path, {"colour": "blue"})
+    assert response.status_code == 200
+    note = text(response).split("Not understood")[1][:120]
+    assert "colour" in note and "shows its answer without it" in note
+    assert "Not understood" not in text(client.get(path))
+
+
+def test_an_ignored_query_parameter_points_to_the_query_builder(client, world):
+    response = client.get("/countries/?criminalises=production,simple_possession&region=europe")
+    html = response.content.decode()
+    assert "<bdi>criminalises</bdi>" in html
+    assert 'href="/query/?criminalises=production%2Csimple_possession">' in html
+    fr = client.get("/fr/countries/?criminalises=production").content.decode()
+    assert 'href="/fr/query/?criminalises=production">' in fr and "Non compris" in fr
+
+
+def test_an_export_with_an_unknown_parameter_is_refused(client, world):
+    response = client.get("/countries/?criminalises=production&format=csv")
+    assert response.status_code == 400 and "criminalises" in text(response)
+    assert client.get("/countries/?region=europe&format=csv").status_code == 200
