@@ -143,6 +143,8 @@ class Hit:
     year: int | None = None
     indicators: set = field(default_factory=set)
     sort: tuple = ()
+    # With a query: how well it matches, 0..1 (the engine's rank over the best of its type).
+    relevance: float = 0.0
 
 
 @dataclass
@@ -163,6 +165,18 @@ def _db_match(words: list[str], fields: list[str]) -> Q:
     return reduce(
         and_, (reduce(or_, (Q(**{f"{name}__icontains": w}) for name in fields)) for w in words)
     )
+
+
+TYPE_ORDER = {"country": 0, "law": 1, "provision": 2}
+
+
+def _best_rank(records) -> float:
+    return max((getattr(r, "rank", None) or 0.0 for r in records), default=0.0)
+
+
+def _relevance(record, best: float) -> float:
+    rank = getattr(record, "rank", None) or 0.0
+    return rank / best if best > 0 else 0.0
 
 
 def _engine(function, queryset, q: str):
@@ -216,6 +230,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                     detail=_(state.subregion.name),
                     indicators=set(findings[state.pk]),
                     sort=(0, sort_key(name)),
+                    relevance=1.0,
                 )
             )
     law_indicators = defaultdict(set)
@@ -223,8 +238,16 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
         lawprovision__law__publication_status="published"
     ).values_list("lawprovision__law_id", "indicator_id"):
         law_indicators[law_id].add(indicator_id)
-    laws = Law.objects.published().select_related("state")
-    for law in _engine(engine.search_laws, laws, query.q) if full_text else []:
+    # The API's orders (LawViewSet, ProvisionViewSet), so that ties in rank come in the same
+    # order on the site as in the API.
+    laws = (
+        Law.objects.published()
+        .select_related("state")
+        .order_by("state__name", "year_enacted", "title", "pk")
+    )
+    found_laws = _engine(engine.search_laws, laws, query.q) if full_text else []
+    best = _best_rank(found_laws)
+    for law in found_laws:
         hits.append(
             Hit(
                 type="law",
@@ -236,6 +259,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                 year=law.year_enacted,
                 indicators=law_indicators[law.pk],
                 sort=(1, sort_key(state_name(law.state)), law.year_enacted or 0),
+                relevance=_relevance(law, best),
             )
         )
     provisions = (
@@ -243,12 +267,14 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
             engine.search_provisions,
             LawProvision.objects.filter(law__publication_status="published")
             .select_related("law__state")
-            .prefetch_related("indicators"),
+            .prefetch_related("indicators")
+            .order_by("law__state__name", "law__title", "order", "pk"),
             query.q,
         )
         if full_text
         else []
     )
+    best = _best_rank(provisions)
     for p in provisions:
         hits.append(
             Hit(
@@ -266,6 +292,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                 year=p.law.year_enacted,
                 indicators={i.pk for i in p.indicators.all()},
                 sort=(2, sort_key(state_name(p.law.state)), p.law_id, p.order),
+                relevance=_relevance(p, best),
             )
         )
 
@@ -310,7 +337,15 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
         active = [fn for name, fn in predicates.items() if fn and name != excluding]
         return [h for h in hits if all(fn(h) for fn in active)]
 
-    results = sorted(matching(), key=lambda h: h.sort)
+    results = matching()
+    if query.q.strip():
+        # Relevance order, as in the API: laws and provisions in the engine's rank order, the
+        # two lists merged by rank relative to the best of each (ranks of laws and provisions
+        # are not on one scale); countries matched by name first. A stable sort: ties keep the
+        # engine's order.
+        results.sort(key=lambda h: (-h.relevance, TYPE_ORDER[h.type]))
+    else:
+        results.sort(key=lambda h: h.sort)
     facets = _facets(query, matching, finding_of, treaty_of)
     page = Paginator(results, PAGE_SIZE).get_page(query.page)
     return SearchResult(hits=results, page=page, count=len(results), facets=facets)

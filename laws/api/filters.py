@@ -94,7 +94,9 @@ class LawFilterSet(StrictFilterSet):
         help_text="Full-text search of titles (English and original), citations and full texts, "
         "and of the laws' provisions (labels, headings, summaries, texts original and English), "
         'in web-search syntax: words (all must match), `"a phrase"`, `OR`, `-word` to exclude; '
-        "accents and case ignored, each law stemmed in its own language. Results come best "
+        "accents and case ignored, each law stemmed in its own language; a legal term of the "
+        "vocabulary (data/search/vocabulary.csv) finds its equivalents in other languages. "
+        "Results come best "
         "first with `rank` and a `snippet`; when nothing matches, titles close to the words "
         "(typos) are returned. See docs/SEARCH_AND_TIME.md.",
     )

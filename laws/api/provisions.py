@@ -44,7 +44,9 @@ class ProvisionFilterSet(StrictFilterSet):
         help_text="Full-text search of labels, headings, summaries and statute texts (original and "
         "English), in "
         'web-search syntax (words, `"a phrase"`, `OR`, `-word`); accents and case ignored, '
-        "stemmed in the law's language. Results come best first with `rank` and `snippet`.",
+        "stemmed in the law's language; a provision's law's titles are searched too; a legal term "
+        "of the vocabulary (data/search/vocabulary.csv) finds its equivalents in other "
+        "languages. Results come best first with `rank` and `snippet`.",
     )
 
     class Meta:

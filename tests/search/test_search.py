@@ -1,5 +1,7 @@
 """Full-text search: the same answers on PostgreSQL and SQLite, any query text safe."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -143,7 +145,7 @@ def test_search_combines_with_filters(api, library):
 
 
 def test_provision_search_escapes_html_but_marks_matches(api, library):
-    body = api.get("/api/v1/provisions/", {"q": "besitz"}).json()
+    body = api.get("/api/v1/provisions/", {"q": "inhalt"}).json()
     (hit,) = body["results"]
     assert hit["country"]["iso2"] == "DE" and hit["label"] == "§ 184b"
     assert "<script>" not in hit["snippet"]
@@ -345,17 +347,20 @@ def test_law_search_matches_provision_texts_best_first(api, library):
         "possesses such content ...",
     )
     # Only a passing mention, deep in a long text.
+    finances = LawFactory(state=fr.state, title="Loi de finances", language="fr")
     LawProvisionFactory(
-        law=fr,
+        law=finances,
         label="art. 1",
         heading="Dispositions générales",
         text="Dispositions diverses. " * 40 + "possession",
     )
     body = api.get("/api/v1/laws/", {"q": "possession"}).json()
     found = [r["id"] for r in body["results"]]
-    # (the 1978 Act's s. 1 summary says "possessing": the same stem)
-    assert set(found) == {cja.pk, de.pk, fr.pk, gb.pk}
-    assert found[0] == cja.pk and found[-1] == fr.pk
+    # (the 1978 Act's s. 1 summary says "possessing": the same stem; the Code pénal's
+    # art. 227-23 "détenir", which the vocabulary reads as possession)
+    assert set(found) == {cja.pk, de.pk, fr.pk, gb.pk, finances.pk}
+    # A heading that says it before a summary that does, the passing mention last.
+    assert found.index(cja.pk) < found.index(gb.pk) and found[-1] == finances.pk
     assert all("<mark>" in r["snippet"] for r in body["results"])
     # A summary, and an English text, are searched too.
     assert [r["id"] for r in api.get("/api/v1/laws/", {"q": "obtain"}).json()["results"]] == [de.pk]
@@ -372,3 +377,134 @@ def test_law_search_matches_provision_texts_best_first(api, library):
     assert cja.pk not in found
     provision.delete()
     assert not api.get("/api/v1/laws/", {"q": "keeping"}).json()["results"]
+
+
+@pytest.fixture
+def possession(library):
+    """Provisions that say possession in five languages, and a law of the UK about it."""
+    gb = library["gb"]
+    cja = LawFactory(state=gb.state, title="Criminal Justice Act 1988", citation="1988 c. 33")
+    s160 = LawProvisionFactory(
+        law=cja,
+        label="s. 160",
+        heading="Possession of indecent photograph of child",
+        text="It is an offence for a person to have any indecent photograph of a child "
+        "in his possession.",
+    )
+    es = LawProvisionFactory(
+        law=library["es"],
+        label="art. 189.5",
+        heading="Posesión de pornografía infantil",
+        text="La posesión de material pornográfico en cuya elaboración se hubieran utilizado "
+        "personas menores de edad.",
+    )
+    ru = LawProvisionFactory(
+        law=library["ru"],
+        label="ст. 242.1",
+        heading="Изготовление и оборот материалов",
+        text="Изготовление, хранение или перемещение через Государственную границу.",
+    )
+    return {"cja": cja, "s160": s160, "es": es, "ru": ru}
+
+
+def provision_ids(api, q, **params):
+    response = api.get("/api/v1/provisions/", {"q": q, "page_size": 100, **params})
+    assert response.status_code == 200, response.content
+    return [r["id"] for r in response.json()["results"]]
+
+
+def test_a_legal_term_in_any_language_finds_the_same_provisions(api, library, possession):
+    """Issue 13.6: the vocabulary per indicator (data/search/vocabulary.csv) makes a query in
+    any of the site's languages, or a law's, find the same provisions."""
+    english = set(provision_ids(api, "possession"))
+    expected = {
+        possession["s160"].pk,
+        possession["es"].pk,
+        possession["ru"].pk,
+        *library["de"].provisions.values_list("pk", flat=True),  # Besitz, besitzt
+        *library["fr"].provisions.values_list("pk", flat=True),  # détenir
+        *library["gb"].provisions.values_list("pk", flat=True),  # possessing
+    }
+    assert english == expected
+    for n, q in enumerate(["posesión", "POSESION", "Besitz", "détention", "хранение", "حيازة"]):
+        assert set(provision_ids(api, q, page=1, page_size=90 - n)) == english, q
+    # The laws, likewise.
+    laws = {r["id"] for r in api.get("/api/v1/laws/", {"q": "possession"}).json()["results"]}
+    assert laws == {r["id"] for r in api.get("/api/v1/laws/", {"q": "posesión"}).json()["results"]}
+    # A word that names no indicator is not widened.
+    assert provision_ids(api, "оборот") == [possession["ru"].pk]
+
+
+def test_the_spanish_site_finds_by_posesion_what_the_english_one_finds_by_possession(
+    client, library, possession
+):
+    def provisions_on(url):
+        body = client.get(url).content.decode()
+        return set(re.findall(r"#provision-(\d+)", body))
+
+    english = provisions_on("/search/?q=possession&type=provision")
+    assert str(possession["s160"].pk) in english and str(possession["es"].pk) in english
+    assert provisions_on("/es/search/?q=posesi%C3%B3n&type=provision") == english
+
+
+def test_typos_and_law_titles_find_provisions(api, library, possession):
+    """A typo finds provisions too; a law's name finds its provisions (StGB → § 184b)."""
+    assert set(provision_ids(api, "posession")) == set(provision_ids(api, "possession"))
+    stgb = library["de"].provisions.get()
+    assert [
+        r["country"]["iso2"]
+        for r in api.get("/api/v1/laws/", {"q": "Strafgesetzbuch"}).json()["results"]
+    ] == ["DE"]
+    assert provision_ids(api, "Strafgesetzbuch") == [stgb.pk]
+    # A typo in the law's name: provisions whose law's title is close.
+    assert provision_ids(api, "Strafgesetzbuhc") == [stgb.pk]
+    # A typo in a heading.
+    assert possession["s160"].pk in provision_ids(api, "indecnet photograph")
+
+
+def test_the_site_orders_results_by_relevance_as_the_api(client, api, library, possession):
+    """Issue 13.6: the best provision for "possession" (the UK's s. 160) is on page 1, however
+    many laws mention the word; laws come in the API's order."""
+    for n in range(25):
+        law = LawFactory(state=library["fr"].state, title=f"Loi de finances {n}", language="fr")
+        LawProvisionFactory(
+            law=law,
+            heading="Dispositions diverses",
+            text="Dispositions diverses. " * 30 + "possession",
+        )
+    page = client.get("/search/?q=possession").content.decode()
+    assert f"#provision-{possession['s160'].pk}" in page
+
+    def listed(kind, pattern):
+        found, number = [], 1
+        while True:
+            body = client.get(f"/search/?q=possession&type={kind}&page={number}").content
+            hits = body.decode().split('class="hits"')[1].split("</ol>")[0]
+            found += [int(i) for i in re.findall(pattern, hits)]
+            if f"page={number + 1}" not in body.decode():
+                return found
+            number += 1
+
+    api_laws = api.get("/api/v1/laws/", {"q": "possession", "page_size": 100}).json()["results"]
+    assert listed("law", r'href="/laws/(\d+)/"') == [r["id"] for r in api_laws]
+    assert listed("provision", r"#provision-(\d+)") == provision_ids(api, "possession")
+
+
+def test_the_vocabulary_covers_every_indicator_in_the_five_languages():
+    import json
+    from collections import defaultdict
+    from pathlib import Path
+
+    from laws.search.vocabulary import read
+
+    topic = json.loads((Path(__file__).resolve().parents[2] / "data/topics/csam.json").read_text())
+    slugs = {i["slug"] for i in topic["indicators"]}
+    languages = defaultdict(set)
+    for entry in read():
+        assert entry.indicator in slugs, entry
+        assert re.fullmatch(r"[a-z]{2}", entry.language), entry
+        assert entry.words, entry
+        languages[entry.indicator].add(entry.language)
+    assert set(languages) == slugs
+    for slug, held in languages.items():
+        assert {"en", "fr", "es", "ru", "ar"} <= held, slug

@@ -51,6 +51,7 @@ from django.db.models import (
 )
 
 from hotpath.cache import versioned
+from laws.search.vocabulary import MAX_ADDED_TERMS, vocabulary
 from treaties.api.filters import fold
 from treaties.models import State
 
@@ -392,14 +393,33 @@ def _pg_configs() -> list[str]:
     return sorted(f"crin_{name}" for name in names)
 
 
+def _pg_config_tsquery(parsed: ParsedQuery, config: str) -> tuple[str, list]:
+    """The query as one configuration reads it: each term through `websearch_to_tsquery`, the
+    terms of a group joined by `||`, the groups by `&&`, exclusions by `&& !!`. Built from the
+    groups, not from the query text: in a tsquery `&` binds tighter than `|`, so the text
+    `a OR b c` would read as a | (b & c)."""
+    parts, params = [], []
+
+    def term(t: Term) -> str:
+        params.extend([config, f'"{" ".join(t.words)}"' if len(t.words) > 1 else t.words[0]])
+        return "websearch_to_tsquery(%s::regconfig, %s)"
+
+    for group in parsed.groups:
+        if all(t.negated for t in group):
+            parts.extend(f"!!{term(t)}" for t in group)
+        else:
+            parts.append("(" + " || ".join(term(t) for t in group if not t.negated) + ")")
+    return "(" + " && ".join(parts) + ")", params
+
+
 def _pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
-    configs = _pg_configs()
-    text = parsed.websearch()
-    sql = " || ".join("websearch_to_tsquery(%s::regconfig, %s)" for _ in configs)
-    params: list = []
-    for name in configs:
-        params += [name, text]
-    return f"({sql})", params
+    """The OR of the query as each configuration reads it."""
+    sqls, params = [], []
+    for name in _pg_configs():
+        sql, more = _pg_config_tsquery(parsed, name)
+        sqls.append(sql)
+        params += more
+    return f"({' || '.join(sqls)})", params
 
 
 _parsed_queries: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
@@ -420,11 +440,13 @@ def _pg_queries(parsed: ParsedQuery) -> tuple[str, str]:
     found = _parsed_queries.get(key)
     if found is None:
         tsquery, params = _pg_tsquery(parsed)
-        each = ", ".join("websearch_to_tsquery(%s::regconfig, %s)::text" for _ in configs)
+        each = []
         for name in configs:
-            params += [name, text]
+            sql, more = _pg_config_tsquery(parsed, name)
+            each.append(f"{sql}::text")
+            params += more
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {tsquery}::text, {each}", params)
+            cursor.execute(f"SELECT {tsquery}::text, {', '.join(each)}", params)
             full, *alternatives = cursor.fetchone()
         distinct = list(dict.fromkeys(q for q in alternatives if q))
         found = (full, " | ".join(f"( {q} )" for q in distinct))
@@ -449,6 +471,9 @@ class _Target:
     pg_language: str
     # FTS5 column weights (bm25), in the FTS table's column order.
     weights: tuple[float, ...]
+    # Typo tolerance: the titles compared with the query (fields, and the folded SQL of them).
+    titles: tuple[str, ...]
+    pg_title: str
 
 
 LAWS = _Target(
@@ -463,6 +488,9 @@ LAWS = _Target(
     ),
     pg_language="{t}.language",
     weights=(10.0, 10.0, 5.0, 1.0, 2.0),
+    titles=("title", "title_original"),
+    # As indexed (laws_law_title_trgm).
+    pg_title="crin_fold({t}.title || ' ' || {t}.title_original)",
 )
 PROVISIONS = _Target(
     table="laws_lawprovision",
@@ -472,7 +500,12 @@ PROVISIONS = _Target(
         "nullif(left({t}.text, 100000), ''), nullif(left({t}.text_en, 100000), ''))"
     ),
     pg_language="(SELECT l.language FROM laws_law l WHERE l.id = {t}.law_id)",
-    weights=(5.0, 10.0, 3.0, 1.0, 1.0),
+    weights=(5.0, 10.0, 3.0, 1.0, 1.0, 0.5),
+    titles=("heading", "law__title", "law__title_original"),
+    pg_title=(
+        "crin_fold(concat_ws(' ', {t}.heading, (SELECT l.title || ' ' || l.title_original "
+        "FROM laws_law l WHERE l.id = {t}.law_id)))"
+    ),
 )
 
 
@@ -496,8 +529,29 @@ class _TableSQL(Expression):
         return self.sql.format(t=pk_sql.rsplit(".", 1)[0]), list(self.params)
 
 
-def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: bool) -> QuerySet:
-    parsed = parse(text)
+def widen(parsed: ParsedQuery, typo: bool = False) -> ParsedQuery:
+    """The query with each positive term that names an indicator in the legal-term vocabulary
+    (`laws.search.vocabulary`) ORed with all the terms of that indicator, in every language;
+    with `typo`, words within a typo of a term too."""
+    vocab = vocabulary()
+    groups: list[list[Term]] = []
+    added = 0
+    for group in parsed.groups:
+        widened = list(group)
+        for term in group:
+            if term.negated:
+                continue
+            for words in vocab.synonyms(term.words, typo):
+                synonym = Term(words=words)
+                if synonym not in widened and added < MAX_ADDED_TERMS:
+                    widened.append(synonym)
+                    added += 1
+        groups.append(widened)
+    return ParsedQuery(groups=groups)
+
+
+def _expressions(parsed: ParsedQuery, target: _Target):
+    """(condition, rank, snippet) of a parsed query on this connection's engine."""
     if connection.vendor == "postgresql":
         full, match = _pg_queries(parsed)
         condition = _TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
@@ -508,34 +562,50 @@ def _search(queryset: QuerySet, text: str, target: _Target, *, fuzzy_titles: boo
             [full, HEADLINE_OPTIONS],
             TextField(),
         )
-    else:
-        match = parsed.fts5()
-        fts = target.fts
-        weights = ", ".join(str(w) for w in target.weights)
-        condition = _TableSQL(
-            f"{{t}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match], BooleanField()
-        )
-        rank = _TableSQL(
-            f"(SELECT -bm25({fts}, {weights}) FROM {fts} "
-            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
-            [match],
-            FloatField(),
-        )
-        snippet = _TableSQL(
-            f"(SELECT snippet({fts}, -1, %s, %s, ' … ', {SNIPPET_WORDS}) FROM {fts} "
-            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
-            [MARK_START, MARK_END, match],
-            TextField(),
-        )
+        return condition, rank, snippet
+    match = parsed.fts5()
+    fts = target.fts
+    weights = ", ".join(str(w) for w in target.weights)
+    condition = _TableSQL(
+        f"{{t}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match], BooleanField()
+    )
+    rank = _TableSQL(
+        f"(SELECT -bm25({fts}, {weights}) FROM {fts} "
+        f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
+        [match],
+        FloatField(),
+    )
+    snippet = _TableSQL(
+        f"(SELECT snippet({fts}, -1, %s, %s, ' … ', {SNIPPET_WORDS}) FROM {fts} "
+        f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
+        [MARK_START, MARK_END, match],
+        TextField(),
+    )
+    return condition, rank, snippet
+
+
+def _candidates(queryset: QuerySet, condition) -> list[int]:
+    return list(queryset.filter(condition).order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
+
+
+def _search(queryset: QuerySet, text: str, target: _Target) -> QuerySet:
+    parsed = parse(text)
+    widened = widen(parsed)
+    condition, rank, snippet = _expressions(widened, target)
     ordering = list(queryset.query.order_by or ())
     # Rank at most MAX_CANDIDATES matches: a very common word must not rank the whole table.
     # Their ids are read first, in one query that also tells whether anything matched (the typo
     # fallback) and how many (the count): the full-text match runs once, not once per query.
-    candidates = list(
-        queryset.filter(condition).order_by().values_list("pk", flat=True)[:MAX_CANDIDATES]
-    )
-    if fuzzy_titles and not candidates:
-        return _fuzzy_titles(queryset, parsed, ordering)
+    candidates = _candidates(queryset, condition)
+    if not candidates:
+        # Typos: a word within a typo of a vocabulary term is read as that term; failing
+        # that, records whose title (a provision: heading, or its law's title) is close.
+        typo = widen(parsed, typo=True)
+        if typo != widened:
+            condition, rank, snippet = _expressions(typo, target)
+            candidates = _candidates(queryset, condition)
+        if not candidates:
+            return _fuzzy_titles(queryset, parsed, ordering, target)
     if connection.vendor == "postgresql":
         # One array parameter: `pk__in` prepares each of up to 1,000 ids in Python.
         among = _TableSQL("{t}.id = ANY(%s)", [candidates], BooleanField())
@@ -577,16 +647,19 @@ def _counted(queryset: QuerySet, count: int) -> QuerySet:
     return counted
 
 
-def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> QuerySet:
-    """Laws whose title (English or original) is close to the query's words: a typo."""
+def _fuzzy_titles(
+    queryset: QuerySet, parsed: ParsedQuery, ordering: list, target: _Target
+) -> QuerySet:
+    """Records whose title is close to the query's words (a typo): a law's title (English or
+    original); a provision's heading or its law's title."""
     words = " ".join(parsed.positive_words)
     empty_snippet = Value("", output_field=TextField())
     if connection.vendor == "postgresql":
-        title = "crin_fold({t}.title || ' ' || {t}.title_original)"
+        title = target.pg_title
         condition = _TableSQL(f"crin_fold(%s) <%% {title}", [words], BooleanField())
         score = _TableSQL(f"word_similarity(crin_fold(%s), {title})", [words], FloatField())
-        # The threshold of the indexed `<%` operator, for the search's queries (time_limit),
-        # else for this session.
+        # The threshold of the `<%` operator, for the search's queries (time_limit), else for
+        # this session.
         _set_local("pg_trgm.word_similarity_threshold", str(TITLE_SIMILARITY))
         candidates = queryset.filter(condition).order_by().values("pk")[:MAX_CANDIDATES]
         return (
@@ -595,15 +668,16 @@ def _fuzzy_titles(queryset: QuerySet, parsed: ParsedQuery, ordering: list) -> Qu
             .order_by("-rank", *ordering)
         )
     scored: dict[int, float] = {}
-    rows = queryset.order_by("pk").values_list("pk", "title", "title_original")
+    rows = queryset.order_by("pk").values_list("pk", *target.titles)
     needle = fold(words)
-    for pk, title, original in rows[:MAX_FUZZY_TITLES]:
-        if needle in fold(title) or needle in fold(original or ""):
+    for pk, *titles in rows[:MAX_FUZZY_TITLES]:
+        titles = [t for t in titles if t]
+        if any(needle in fold(t) for t in titles):
             # Scripts written without spaces (Japanese, Chinese): FTS5 sees a whole run of
             # characters as one word, so a part of it is found here.
             score = 1.0
         else:
-            score = max(word_similarity(words, title), word_similarity(words, original or ""))
+            score = max((word_similarity(words, t) for t in titles), default=0.0)
         if score >= TITLE_SIMILARITY:
             scored[pk] = round(score, 6)
     if not scored:
@@ -625,13 +699,13 @@ def search_laws(queryset: QuerySet, text: str) -> QuerySet:
     through `snippet_html`). Titles, original titles, citations and full texts are searched;
     when nothing matches, titles close to the query (typos) are returned, with an empty snippet.
     """
-    return _search(queryset, text, LAWS, fuzzy_titles=True)
+    return _search(queryset, text, LAWS)
 
 
 def search_provisions(queryset: QuerySet, text: str) -> QuerySet:
     """`queryset` (of LawProvision) restricted to provisions whose label, heading, summary or
     text matches, best first, annotated with `rank` and `snippet` like `search_laws`."""
-    return _search(queryset, text, PROVISIONS, fuzzy_titles=False)
+    return _search(queryset, text, PROVISIONS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -672,6 +746,8 @@ SQLITE_FTS = {
             "summary": "p.summary",
             "text": "p.text",
             "text_en": "p.text_en",
+            # Its law's titles and citation: `Strafgesetzbuch` finds § 184b (issue 13.6).
+            "law": "l.title || ' ' || coalesce(l.title_original, '') || ' ' || l.citation",
         },
     ),
 }
@@ -846,6 +922,16 @@ def postgresql_install(cursor) -> None:
               || setweight(to_tsvector('crin_english',
                    left(coalesce(body_en, ''), 200000)), 'D')
         $$;
+        -- What a provision's law adds to the provision's document (D): its titles and
+        -- citation, so `Strafgesetzbuch` finds the provisions of the StGB.
+        CREATE OR REPLACE FUNCTION crin_provision_law_document(law bigint)
+        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT coalesce(setweight(to_tsvector('crin_english', l.title)
+              || to_tsvector(crin_ts_config(l.language), l.title_original)
+              || to_tsvector('crin_simple', concat_ws(' ', l.title, l.title_original, l.citation)),
+              'D'), ''::tsvector)
+          FROM laws_law l WHERE l.id = law
+        $$;
         -- What a law's provisions add to the law's document (issue 11.2): their headings and
         -- summaries (C), their labels (C), their texts in the law's language and in English (D).
         CREATE OR REPLACE FUNCTION crin_law_provisions_document(law bigint, lang text)
@@ -877,8 +963,9 @@ def postgresql_install(cursor) -> None:
         LANGUAGE plpgsql AS $$
         BEGIN
           NEW.search_document := crin_provision_document(
-            NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en,
-            (SELECT language FROM laws_law WHERE id = NEW.law_id));
+              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en,
+              (SELECT language FROM laws_law WHERE id = NEW.law_id))
+            || crin_provision_law_document(NEW.law_id);
           RETURN NEW;
         END $$;
         -- A law's document follows its provisions (an UPDATE of search_document alone, which
@@ -905,7 +992,9 @@ def postgresql_install(cursor) -> None:
         LANGUAGE plpgsql AS $$
         BEGIN
           UPDATE laws_lawprovision SET search_document = crin_provision_document(
-            label, heading, summary, text, text_en, NEW.language) WHERE law_id = NEW.id;
+              label, heading, summary, text, text_en, NEW.language)
+            || crin_provision_law_document(NEW.id)
+          WHERE law_id = NEW.id;
           RETURN NULL;
         END $$;
         DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
@@ -920,11 +1009,16 @@ def postgresql_install(cursor) -> None:
           AFTER INSERT OR UPDATE OR DELETE ON laws_lawprovision
           FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_law_document();
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
-        CREATE TRIGGER laws_law_language AFTER UPDATE OF language ON laws_law
-          FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language)
+        CREATE TRIGGER laws_law_language
+          AFTER UPDATE OF language, title, title_original, citation ON laws_law
+          FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language
+            OR OLD.title IS DISTINCT FROM NEW.title
+            OR OLD.title_original IS DISTINCT FROM NEW.title_original
+            OR OLD.citation IS DISTINCT FROM NEW.citation)
           EXECUTE FUNCTION laws_law_language_changed();
         UPDATE laws_lawprovision p SET search_document = crin_provision_document(
           p.label, p.heading, p.summary, p.text, p.text_en, l.language)
+          || crin_provision_law_document(l.id)
           FROM laws_law l WHERE l.id = p.law_id;
         UPDATE laws_law SET search_document = crin_law_document(
           title, title_original, citation, full_text, language)
@@ -954,6 +1048,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS crin_law_document(text, text, text, text, text);
         DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
         DROP FUNCTION IF EXISTS crin_law_provisions_document(bigint, text);
+        DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
         DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
         DROP FUNCTION IF EXISTS crin_fold(text);
         """
