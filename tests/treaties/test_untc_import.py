@@ -321,6 +321,11 @@ def test_withdrawn_reservations_are_recorded_with_the_date_the_end_notes_give(re
         "2010-12-13",
         "2024-08-30",
     ]
+    # Note 65: the United Kingdom's, the second told as "informed the Secretary-General of the
+    # following:" and, in its own words, "... is hereby withdrawn:".
+    uk = withdrawn("GB", "crc")
+    assert [r.withdrawn_date.isoformat() for r in uk] == ["1997-04-18", "1999-08-03", "2008-11-18"]
+    assert uk[1].text.startswith("[(d)] Employment legislation in the United Kingdom")
     # Note 11 (cited by Iran and others) also tells of Pakistan's and Indonesia's withdrawals.
     assert [r.withdrawn_date.isoformat() for r in withdrawn("PK", "crc")] == ["1997-07-23"]
     assert [r.withdrawn_date.isoformat() for r in withdrawn("ID", "crc")] == ["2005-02-02"]

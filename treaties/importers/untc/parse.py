@@ -680,6 +680,18 @@ def _is_withdrawal(paragraph: str) -> bool:
     )
 
 
+def _introduces_withdrawal(paragraph: str, following: str) -> bool:
+    """A dated communication "of the following:" whose next paragraph withdraws something."""
+    return bool(
+        paragraph.rstrip().endswith("the following:")
+        and not WITHDRAW_RE.search(paragraph)
+        and parse_long_date(paragraph) is not None
+        and "government" in paragraph.lower()
+        and WITHDRAW_RE.search(following)
+        and "partial" not in following.lower()
+    )
+
+
 def _note_citations(soup: BeautifulSoup, page: ParsedPage) -> dict[int, list[str]]:
     """Which participants cite each end note: in the participant table, and beside their name
     or inside their text under "Declarations and Reservations"."""
@@ -721,7 +733,17 @@ def _parse_withdrawals(page: ParsedPage, cited: dict[int, list[str]]) -> list[Pa
                 )
             )
 
-        for paragraph in note.text.split("\n\n"):
+        paragraphs = note.text.split("\n\n")
+        for i, paragraph in enumerate(paragraphs):
+            following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+            if _introduces_withdrawal(paragraph, following):
+                # "... informed the Secretary-General of the following:" and then the
+                # government's words "... is hereby withdrawn:": one announcement.
+                paragraphs[i + 1] = f"{paragraph}\n\n{following}"
+                if current is not None:
+                    finish(current)
+                    current = None
+                continue
             if _is_withdrawal(paragraph):
                 if current is not None:
                     finish(current)
