@@ -238,3 +238,44 @@ def test_a_page_not_newer_than_the_loaded_one_is_flagged(opsc, reviewer_client):
     page = post_page(reviewer_client, newer).content.decode()
     assert "not newer than the status already loaded" not in page
     assert "Palau" in page
+
+
+def test_an_editors_bulk_upload_cannot_change_published_participation(opsc, editor_client):
+    """The same edit as a bulk import of participations: refused row by row for an editor
+    (an upload that does not publish never changes a published record), nothing written."""
+    from laws.bulk_import import PARTICIPATION_COLUMNS
+
+    albania = Participation.objects.get(state__iso2="AL", treaty__code="opsc")
+    row = {
+        "country_iso2": "AL",
+        "treaty": "opsc",
+        "signature_date": "",
+        "consent_date": "2008-02-06",
+        "consent_type": "accession",
+        "withdrawal_date": "",
+        "source_url": albania.source_url,
+        "as_of": str(albania.as_of),
+    }
+    content = (
+        ",".join(PARTICIPATION_COLUMNS) + "\n" + ",".join(row[c] for c in PARTICIPATION_COLUMNS)
+    ).encode()
+    before = snapshot()
+    handle = io.BytesIO(content)
+    handle.name = "participations.csv"
+    page = editor_client.post(
+        reverse("admin:laws_importbatch_upload"),
+        {"kind": "participations", "file": handle},
+        follow=True,
+    ).content.decode()
+    batch = ImportBatch.objects.get()
+    (planned,) = batch.preview["rows"]
+    assert planned["action"] == "rejected"
+    assert (
+        f"{albania} is published: an upload that does not publish cannot change it."
+        in (planned["errors"][0])
+    )
+    assert 'name="apply"' not in page
+    editor_client.post(review_url(batch), {"apply": "1"})
+    assert snapshot() == before
+    batch.refresh_from_db()
+    assert batch.status != ImportBatchStatus.APPLIED
