@@ -6,6 +6,7 @@ from django.urls import include, path
 from access.security import enable_two_factor_admin
 from core.admin import recent_changes_view
 from laws.feeds import ChangesFeed
+from public import views as public_views
 
 from . import health
 
@@ -18,6 +19,7 @@ urlpatterns = [
         name="admin_recent_changes",
     ),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     # ADMIN_URL (default "admin/"): the editors' admin, behind two-factor login.
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("crin_legal.api.urls")),

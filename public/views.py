@@ -3,9 +3,10 @@ of queries per page (asserted in tests/site)."""
 
 import datetime
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -780,3 +781,13 @@ def embed_map(request):
     if layer is None:
         raise Http404
     return render(request, "public/embed_map.html", {"layer": layer, "map": data.map_shapes(layer)})
+
+
+FAVICON = Path(__file__).parent / "static" / "public" / "favicon.ico"
+
+
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for whatever the page says (issue 13.8)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

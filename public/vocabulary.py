@@ -43,6 +43,12 @@ VOCABULARY = [
     gettext_noop(
         "Does the law require internet service providers to report child sexual abuse material to the police or another authority?"
     ),
+    # Treaties' abbreviations (the UN's in each language; where none is in use, a short name).
+    gettext_noop("CRC"),
+    gettext_noop("OPSC"),
+    gettext_noop("OPAC"),
+    gettext_noop("OPIC"),
+    gettext_noop("Article"),
     gettext_noop("Convention on the Rights of the Child"),
     gettext_noop(
         "Optional Protocol to the Convention on the Rights of the Child on the involvement of children in armed conflict"

@@ -1,3 +1,5 @@
+import re
+
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
@@ -70,6 +72,22 @@ def query_with(context, **overrides) -> str:
             params[key] = value
     encoded = params.urlencode()
     return "?" + encoded if encoded else "?"
+
+
+ARTICLE = re.compile(r"^(?:Article|Art\.|art\.)\s+")
+
+
+@register.filter
+def article(label) -> str:
+    """A treaty or law provision's label with "Article"/"art." in the visitor's language
+    ("Article 34(c)" -> "Artículo 34(c)", "المادة 34(c)"); the number stays as cited."""
+    from django.utils.translation import gettext
+
+    text = str(label or "")
+    match = ARTICLE.match(text)
+    if not match:
+        return text
+    return f"{gettext('Article')} {text[match.end() :]}"
 
 
 @register.filter

@@ -130,3 +130,42 @@ def test_svg_coordinates_are_not_localised(client, world, prefix):
         float(cx), float(cy)
     bars = re.findall(r'<rect x="([^"]+)"', client.get(f"{prefix}/treaties/opsc/").content.decode())
     assert bars and all(float(x) >= 0 for x in bars)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "crc", "article"),
+    [("/fr", "CIDE", "Article"), ("/es", "CDN", "Artículo"), ("/ru", "КПР", "Статья")],
+)
+def test_treaty_abbreviations_and_articles_are_translated(client, world, prefix, crc, article):
+    """Issue 13.5: CRC is CIDE/CDN/КПР; "Article" in a treaty citation is translated."""
+    from laws.models import IndicatorBasis
+    from tests.factories import TreatyProvisionFactory
+
+    art = TreatyProvisionFactory(treaty=world.opsc, slug="opsc-art-3-1-c", label="Article 3(1)(c)")
+    IndicatorBasis.objects.create(indicator=world.production, provision=art, kind="requires")
+    html = client.get(f"{prefix}/countries/gb/").content.decode()
+    treaties = html.split('<section id="treaties"')[1].split("</section>")[0]
+    assert f">{crc}</abbr>" in treaties and ">CRC</abbr>" not in treaties
+    row = html.split('id="indicator-production"')[1].split("</tr>")[0]
+    assert f"{article} 3(1)(c)" in row and "Article 3(1)(c)" not in row.replace(
+        f"{article} 3(1)(c)", ""
+    )
+    assert f"{article} 3(1)(c)" in client.get(f"{prefix}/treaties/opsc/").content.decode()
+    # English keeps the UN's abbreviation and "Article".
+    english = client.get("/countries/gb/").content.decode()
+    assert ">CRC</abbr>" in english and "Article 3(1)(c)" in english
+
+
+def test_arabic_pages_isolate_left_to_right_text(client, world):
+    """Issue 13.4: English passages on Arabic pages are isolated (<bdi>, dir="auto"), so their
+    punctuation stays where it belongs; Arabic lists use the Arabic comma."""
+    html = client.get("/ar/countries/gb/").content.decode()
+    findings = html.split('<section id="findings"')[1].split("</section>")[0]
+    assert "<bdi>Protection of Children Act 1978 c. 37, s. 1(1)(a)</bdi>" in findings
+    assert '<p dir="auto">PCA 1978 s. 1(1)(a)</p>' in findings
+    assert '<p class="note" dir="auto">' in client.get("/ar/countries/ru/").content.decode()
+    law = client.get(f"/ar/laws/{world.gb_act.pk}/").content.decode()
+    assert "<h1><bdi>Protection of Children Act 1978</bdi></h1>" in law
+    assert "<bdi>s. 160</bdi>" in law
+    arabic = client.get("/ar/compare/?countries=xx,yy,gb").content.decode()
+    assert "“xx”، “yy”" in arabic

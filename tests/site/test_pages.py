@@ -410,3 +410,22 @@ def test_an_export_with_an_unknown_parameter_is_refused(client, world):
     response = client.get("/countries/?criminalises=production&format=csv")
     assert response.status_code == 400 and "criminalises" in text(response)
     assert client.get("/countries/?region=europe&format=csv").status_code == 200
+
+
+def test_favicon(client, world):
+    """Issue 13.8: browsers ask for /favicon.ico whatever the page says; not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/vnd.microsoft.icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").content.decode()
+
+
+def test_search_refine_panel_lists_only_what_can_narrow_the_results(client, world):
+    """Issue 13.8: no facet with (0): nothing to refine when nothing matches."""
+    empty = client.get("/search/?q=zzzzqqqq").content.decode()
+    panel = empty.split('<aside class="facets"')[1].split("</aside>")[0]
+    assert "(0)" not in panel and "Nothing to refine: no result." in panel
+    found = client.get("/search/?q=possession").content.decode()
+    panel = found.split('<aside class="facets"')[1].split("</aside>")[0]
+    assert "(0)" not in panel and re.search(r"\(\d+\)", panel)
