@@ -157,3 +157,12 @@ def test_data_vocabularies_are_declared_with_their_current_codes(api, world):
         "production",
         "simple_possession",
     ]
+
+
+def test_withdrawn_reservations_and_reserving_states_are_documented(schema):
+    components = schema["components"]["schemas"]
+    withdrawn = components["Reservation"]["properties"]["withdrawn_date"]
+    assert "withdrew it (UNTC end notes); null while it is in force" in withdrawn["description"]
+    reserving = components["Objection"]["properties"]["reserving_state"]
+    text = reserving.get("description") or str(reserving)
+    assert "an objection naming several states is listed with each" in text

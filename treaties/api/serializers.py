@@ -54,15 +54,29 @@ class CountryListSerializer(PublicModelSerializer):
 
 
 class ReservationSerializer(PublicModelSerializer):
+    """A declaration or reservation: those in force as the UNTC page gives them, then those its
+    end notes say were withdrawn (with the text the note quotes and the date of withdrawal)."""
+
     class Meta:
         model = Reservation
         fields = ["kind", "heading", "text", "date", "withdrawn_date"]
+        extra_kwargs = {
+            "withdrawn_date": {
+                "help_text": "The day the state withdrew it (UNTC end notes); null while it is "
+                "in force. A partial withdrawal leaves it in force."
+            },
+        }
 
 
 class ObjectionSerializer(PublicModelSerializer):
     """An objection the state made to another state's reservation or declaration."""
 
-    reserving_state = CountryRefSerializer(allow_null=True)
+    reserving_state = CountryRefSerializer(
+        allow_null=True,
+        help_text="The state whose reservation or declaration is objected to: one record per "
+        "objecting state, reserving state and date (an objection naming several states is "
+        "listed with each); null where the text names none.",
+    )
 
     class Meta:
         model = Objection
