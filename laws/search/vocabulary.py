@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from laws.search.query import ParsedQuery, Term
 from treaties.api.filters import fold
 
 VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "data" / "search" / "vocabulary.csv"
@@ -101,3 +102,24 @@ def read(path: Path = VOCABULARY_FILE) -> list[Entry]:
 @functools.cache
 def vocabulary() -> Vocabulary:
     return Vocabulary(read())
+
+
+def widen(parsed: ParsedQuery, typo: bool = False) -> ParsedQuery:
+    """The query with each positive term that names an indicator in the legal-term vocabulary
+    (`laws.search.vocabulary`) ORed with all the terms of that indicator, in every language;
+    with `typo`, words within a typo of a term too."""
+    vocab = vocabulary()
+    groups: list[list[Term]] = []
+    added = 0
+    for group in parsed.groups:
+        widened = list(group)
+        for term in group:
+            if term.negated:
+                continue
+            for words in vocab.synonyms(term.words, typo):
+                synonym = Term(words=words)
+                if synonym not in widened and added < MAX_ADDED_TERMS:
+                    widened.append(synonym)
+                    added += 1
+        groups.append(widened)
+    return ParsedQuery(groups=groups)

@@ -259,7 +259,7 @@ def test_outside_a_transaction_each_query_carries_the_limit_and_nothing_outlives
     connection.vendor != "sqlite", reason="needs a deadline that passes within a tiny query"
 )
 def test_a_timeout_is_a_503_json(api, library, monkeypatch):
-    monkeypatch.setattr(search, "TIMEOUT", 0.0)
+    monkeypatch.setattr(search.timelimit, "TIMEOUT", 0.0)
     response = api.get("/api/v1/laws/", {"q": "code"})
     assert response.status_code == 503
     assert "took too long" in response.json()["detail"]

@@ -1,0 +1,484 @@
+"""The PostgreSQL engine: a `tsvector` column per searched table (`laws_law.search_document`,
+`laws_lawprovision.search_document`) that triggers keep current, built with a text-search
+configuration per law's language (`Law.language`, ISO 639-1 → `crin_french`, ...;
+`crin_simple` otherwise) whose dictionaries strip accents first (`unaccent`); GIN indexes;
+ranking with `ts_rank`; snippets by `ts_headline`; typo tolerance on titles with `pg_trgm`
+word similarity; the time limit a `statement_timeout` local to each query. The columns,
+configurations, functions, triggers and indexes are created by `install` (called by the
+search migrations), not by the models: Django never reads or writes them."""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, FloatField, QuerySet, TextField, Value
+
+from hotpath.cache import versioned
+from laws.search.engines.base import MAX_CANDIDATES, Engine, TableSQL, Target
+from laws.search.query import MARK_END, MARK_START, SNIPPET_WORDS, ParsedQuery, Term
+from laws.search.similarity import TITLE_SIMILARITY
+
+# ISO 639-1 → PostgreSQL text-search configuration. Only those PostgreSQL has are installed
+# (15 has all of these); any other language (ja, ko, ...) uses `simple`: words as written,
+# no stemming, accents still ignored.
+LANGUAGE_CONFIGS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+
+class _LocalSettings:
+    """A PostgreSQL execute wrapper: each query carries `SELECT set_config(name, value, true),
+    ...;` in front of it, in the same round trip. Outside a transaction, the statements of one
+    query string run in one implicit transaction, so the settings hold for that query only
+    (what SET LOCAL in a transaction of its own did, without BEGIN, SET and COMMIT each a round
+    trip of their own)."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+
+    def __call__(self, execute, sql, params, many, context):
+        cursor = getattr(context.get("cursor"), "cursor", None)
+        if many or getattr(cursor, "name", None):  # executemany, server-side cursors
+            return execute(sql, params, many, context)
+        settings = ", ".join(
+            f"set_config('{name}', '{value}', true)" for name, value in self.values.items()
+        )
+        return execute(f"SELECT {settings}; {sql}", params, many, context)
+
+
+def _setting_literal(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.]+", text):
+        raise ValueError(f"Not a plain setting: {text!r}")
+    return text
+
+
+# The settings wrapper of the search running on this thread (PostgreSQL, outside a transaction).
+_active = threading.local()
+
+
+def set_local(name: str, value: str) -> None:
+    """A setting for the rest of the search: local to its transaction, or carried by each of
+    its queries (`time_limit` outside a transaction), or for the session without a limit."""
+    wrapper = getattr(_active, "wrapper", None)
+    if wrapper is not None and wrapper in connection.execute_wrappers:
+        wrapper.values[_setting_literal(name)] = _setting_literal(value)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, %s)", [name, value, not connection.get_autocommit()]
+        )
+
+
+@versioned
+def _law_languages() -> frozenset[str]:
+    from laws.models import Law
+
+    # Published laws only: a draft in a new language must not change a public query.
+    return frozenset(
+        Law.objects.published().order_by().values_list("language", flat=True).distinct()
+    )
+
+
+def _pg_configs() -> list[str]:
+    """The crin_* configurations to parse the query with: English, simple, and those of the
+    languages of the laws held (a word is stemmed as each of those languages would). The
+    languages are read once per data version."""
+    languages = _law_languages()
+    names = {"english", "simple"} | {
+        LANGUAGE_CONFIGS[code.lower()] for code in languages if code.lower() in LANGUAGE_CONFIGS
+    }
+    return sorted(f"crin_{name}" for name in names)
+
+
+def _pg_config_tsquery(parsed: ParsedQuery, config: str) -> tuple[str, list]:
+    """The query as one configuration reads it: each term through `websearch_to_tsquery`, the
+    terms of a group joined by `||`, the groups by `&&`, exclusions by `&& !!`. Built from the
+    groups, not from the query text: in a tsquery `&` binds tighter than `|`, so the text
+    `a OR b c` would read as a | (b & c)."""
+    parts, params = [], []
+
+    def term(t: Term) -> str:
+        params.extend([config, f'"{" ".join(t.words)}"' if len(t.words) > 1 else t.words[0]])
+        return "websearch_to_tsquery(%s::regconfig, %s)"
+
+    for group in parsed.groups:
+        if all(t.negated for t in group):
+            parts.extend(f"!!{term(t)}" for t in group)
+        else:
+            parts.append("(" + " || ".join(term(t) for t in group if not t.negated) + ")")
+    return "(" + " && ".join(parts) + ")", params
+
+
+def _pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
+    """The OR of the query as each configuration reads it."""
+    sqls, params = [], []
+    for name in _pg_configs():
+        sql, more = _pg_config_tsquery(parsed, name)
+        sqls.append(sql)
+        params += more
+    return f"({' || '.join(sqls)})", params
+
+
+_parsed_queries: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+PARSED_QUERIES_KEPT = 2048
+
+
+def _pg_queries(parsed: ParsedQuery) -> tuple[str, str]:
+    """(full, match): `_pg_tsquery` as tsquery text, computed by the database once per text and
+    process (then no query, and nothing to plan: its ten-odd `websearch_to_tsquery` calls cost
+    more to plan than the page query took to run); and the query to match with, the OR of the
+    distinct alternatives of `full`, each once. `match` matches exactly what `full` matches,
+    but the planner reads its selectivity right: OR-ing the same word once per configuration
+    (`'quillwort' | 'quillwort' | ...`) made a rare word look common, and a sequential scan of
+    every law was chosen over the GIN index. Ranks and snippets keep `full`."""
+    configs = tuple(_pg_configs())
+    text = parsed.websearch()
+    key = (text, configs)
+    found = _parsed_queries.get(key)
+    if found is None:
+        tsquery, params = _pg_tsquery(parsed)
+        each = []
+        for name in configs:
+            sql, more = _pg_config_tsquery(parsed, name)
+            each.append(f"{sql}::text")
+            params += more
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {tsquery}::text, {', '.join(each)}", params)
+            full, *alternatives = cursor.fetchone()
+        distinct = list(dict.fromkeys(q for q in alternatives if q))
+        found = (full, " | ".join(f"( {q} )" for q in distinct))
+        if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
+            _parsed_queries.clear()
+        _parsed_queries[key] = found
+    return found
+
+
+HEADLINE_OPTIONS = (
+    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=8, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _pg_config_case(available: set[str]) -> str:
+    branches = " ".join(
+        f"WHEN '{code}' THEN 'crin_{name}'"
+        for code, name in sorted(LANGUAGE_CONFIGS.items())
+        if name in available
+    )
+    return f"CASE lower(coalesce(lang, '')) {branches} ELSE 'crin_simple' END"
+
+
+def postgresql_install(cursor) -> None:
+    """Extensions, accent-folding text-search configurations, the document functions, the
+    search columns, their triggers and GIN indexes. Idempotent."""
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute("SELECT cfgname FROM pg_ts_config")
+    available = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'"
+    )
+    schema = cursor.fetchone()[0]
+    wanted = {"simple"} | (set(LANGUAGE_CONFIGS.values()) & available)
+    for name in sorted(wanted):
+        if f"crin_{name}" in available:
+            continue
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION crin_{name} (COPY = pg_catalog.{name})")
+        # Strip accents before the language's own dictionary (stemmer) sees a word.
+        cursor.execute(
+            f"ALTER TEXT SEARCH CONFIGURATION crin_{name} ALTER MAPPING FOR "
+            f"hword, hword_part, word WITH {schema}.unaccent, "
+            f"{'simple' if name == 'simple' else name + '_stem'}"
+        )
+    cursor.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION crin_ts_config(lang text) RETURNS regconfig
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT ({_pg_config_case(available)})::regconfig
+        $$;
+        CREATE OR REPLACE FUNCTION crin_fold(text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+          SELECT lower({schema}.unaccent('{schema}.unaccent'::regdictionary, $1))
+        $$;
+        CREATE OR REPLACE FUNCTION crin_law_document(
+          title text, title_original text, citation text, full_text text, lang text
+        ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT setweight(to_tsvector('crin_english', coalesce(title, '')), 'A')
+              || setweight(to_tsvector(crin_ts_config(lang), coalesce(title_original, '')), 'A')
+              || setweight(to_tsvector('crin_simple',
+                   concat_ws(' ', title, title_original, citation)), 'B')
+              || setweight(to_tsvector(crin_ts_config(lang),
+                   left(coalesce(full_text, ''), 200000)), 'D')
+        $$;
+        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text);
+        CREATE OR REPLACE FUNCTION crin_provision_document(
+          label text, heading text, summary text, body text, body_en text, lang text
+        ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT setweight(to_tsvector('crin_simple', coalesce(label, '')), 'B')
+              || setweight(to_tsvector(crin_ts_config(lang), coalesce(heading, '')), 'A')
+              || setweight(to_tsvector('crin_english', coalesce(heading, '')), 'A')
+              || setweight(to_tsvector('crin_english', coalesce(summary, '')), 'B')
+              || setweight(to_tsvector('crin_simple', concat_ws(' ', heading, summary)), 'C')
+              || setweight(to_tsvector(crin_ts_config(lang),
+                   left(coalesce(body, ''), 200000)), 'D')
+              || setweight(to_tsvector('crin_english',
+                   left(coalesce(body_en, ''), 200000)), 'D')
+        $$;
+        -- What a provision's law adds to the provision's document (D): its titles and
+        -- citation, so `Strafgesetzbuch` finds the provisions of the StGB.
+        CREATE OR REPLACE FUNCTION crin_provision_law_document(law bigint)
+        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT coalesce(setweight(to_tsvector('crin_english', l.title)
+              || to_tsvector(crin_ts_config(l.language), l.title_original)
+              || to_tsvector('crin_simple', concat_ws(' ', l.title, l.title_original, l.citation)),
+              'D'), ''::tsvector)
+          FROM laws_law l WHERE l.id = law
+        $$;
+        -- What a law's provisions add to the law's document (issue 11.2): their headings and
+        -- summaries (C), their labels (C), their texts in the law's language and in English (D).
+        CREATE OR REPLACE FUNCTION crin_law_provisions_document(law bigint, lang text)
+        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT coalesce(
+                setweight(to_tsvector(crin_ts_config(lang),
+                  string_agg(concat_ws(' ', p.heading, p.summary), ' ')), 'C')
+             || setweight(to_tsvector('crin_english',
+                  string_agg(concat_ws(' ', p.heading, p.summary), ' ')), 'C')
+             || setweight(to_tsvector('crin_simple', string_agg(p.label, ' ')), 'C')
+             || setweight(to_tsvector(crin_ts_config(lang),
+                  left(string_agg(p.text, ' '), 400000)), 'D')
+             || setweight(to_tsvector('crin_english',
+                  left(string_agg(p.text_en, ' '), 400000)), 'D'),
+             ''::tsvector)
+          FROM laws_lawprovision p WHERE p.law_id = law
+        $$;
+        ALTER TABLE laws_law ADD COLUMN IF NOT EXISTS search_document tsvector;
+        ALTER TABLE laws_lawprovision ADD COLUMN IF NOT EXISTS search_document tsvector;
+        CREATE OR REPLACE FUNCTION laws_law_search_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_document := crin_law_document(
+              NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language)
+            || crin_law_provisions_document(NEW.id, NEW.language);
+          RETURN NEW;
+        END $$;
+        CREATE OR REPLACE FUNCTION laws_lawprovision_search_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_document := crin_provision_document(
+              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en,
+              (SELECT language FROM laws_law WHERE id = NEW.law_id))
+            || crin_provision_law_document(NEW.law_id);
+          RETURN NEW;
+        END $$;
+        -- A law's document follows its provisions (an UPDATE of search_document alone, which
+        -- the law's own trigger does not see).
+        CREATE OR REPLACE FUNCTION laws_lawprovision_law_document() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        DECLARE
+          ids bigint[];
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            ids := ARRAY[NEW.law_id];
+          ELSIF TG_OP = 'DELETE' THEN
+            ids := ARRAY[OLD.law_id];
+          ELSE
+            ids := ARRAY[OLD.law_id, NEW.law_id];
+          END IF;
+          UPDATE laws_law SET search_document = crin_law_document(
+              title, title_original, citation, full_text, language)
+            || crin_law_provisions_document(id, language)
+          WHERE id = ANY(ids);
+          RETURN NULL;
+        END $$;
+        CREATE OR REPLACE FUNCTION laws_law_language_changed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE laws_lawprovision SET search_document = crin_provision_document(
+              label, heading, summary, text, text_en, NEW.language)
+            || crin_provision_law_document(NEW.id)
+          WHERE law_id = NEW.id;
+          RETURN NULL;
+        END $$;
+        DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
+        CREATE TRIGGER laws_law_search
+          BEFORE INSERT OR UPDATE OF title, title_original, citation, full_text, language
+          ON laws_law FOR EACH ROW EXECUTE FUNCTION laws_law_search_document();
+        DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_search BEFORE INSERT OR UPDATE ON laws_lawprovision
+          FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_search_document();
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_law_search
+          AFTER INSERT OR UPDATE OR DELETE ON laws_lawprovision
+          FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_law_document();
+        DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
+        CREATE TRIGGER laws_law_language
+          AFTER UPDATE OF language, title, title_original, citation ON laws_law
+          FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language
+            OR OLD.title IS DISTINCT FROM NEW.title
+            OR OLD.title_original IS DISTINCT FROM NEW.title_original
+            OR OLD.citation IS DISTINCT FROM NEW.citation)
+          EXECUTE FUNCTION laws_law_language_changed();
+        UPDATE laws_lawprovision p SET search_document = crin_provision_document(
+          p.label, p.heading, p.summary, p.text, p.text_en, l.language)
+          || crin_provision_law_document(l.id)
+          FROM laws_law l WHERE l.id = p.law_id;
+        UPDATE laws_law SET search_document = crin_law_document(
+          title, title_original, citation, full_text, language)
+          || crin_law_provisions_document(id, language);
+        CREATE INDEX IF NOT EXISTS laws_law_search_gin ON laws_law USING gin (search_document);
+        CREATE INDEX IF NOT EXISTS laws_lawprovision_search_gin
+          ON laws_lawprovision USING gin (search_document);
+        CREATE INDEX IF NOT EXISTS laws_law_title_trgm ON laws_law
+          USING gin (crin_fold(title || ' ' || title_original) gin_trgm_ops);
+        """
+    )
+
+
+def postgresql_uninstall(cursor) -> None:
+    cursor.execute(
+        """
+        DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
+        DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
+        DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
+        DROP INDEX IF EXISTS laws_law_title_trgm;
+        ALTER TABLE laws_law DROP COLUMN IF EXISTS search_document;
+        ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS search_document;
+        DROP FUNCTION IF EXISTS laws_law_search_document();
+        DROP FUNCTION IF EXISTS laws_lawprovision_search_document();
+        DROP FUNCTION IF EXISTS laws_law_language_changed();
+        DROP FUNCTION IF EXISTS crin_law_document(text, text, text, text, text);
+        DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
+        DROP FUNCTION IF EXISTS crin_law_provisions_document(bigint, text);
+        DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
+        DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
+        DROP FUNCTION IF EXISTS crin_fold(text);
+        """
+    )
+
+
+# Per table: the SQL of the text a snippet is cut from, of the language it is in, and of the
+# folded titles a typo is compared with, over the table's columns (`{t}`).
+SNIPPET_TEXT = {
+    "laws_law": (
+        "concat_ws(' · ', {t}.title, nullif({t}.title_original, ''), {t}.citation, "
+        "nullif(left({t}.full_text, 100000), ''), "
+        "(SELECT left(string_agg(concat_ws(' · ', p.label, nullif(p.heading, ''), "
+        "nullif(p.summary, ''), nullif(p.text, ''), nullif(p.text_en, '')), ' · '), 100000) "
+        "FROM laws_lawprovision p WHERE p.law_id = {t}.id))"
+    ),
+    "laws_lawprovision": (
+        "concat_ws(' · ', {t}.label, nullif({t}.heading, ''), nullif({t}.summary, ''), "
+        "nullif(left({t}.text, 100000), ''), nullif(left({t}.text_en, 100000), ''))"
+    ),
+}
+LANGUAGE = {
+    "laws_law": "{t}.language",
+    "laws_lawprovision": "(SELECT l.language FROM laws_law l WHERE l.id = {t}.law_id)",
+}
+TITLE = {
+    # As indexed (laws_law_title_trgm).
+    "laws_law": "crin_fold({t}.title || ' ' || {t}.title_original)",
+    "laws_lawprovision": (
+        "crin_fold(concat_ws(' ', {t}.heading, (SELECT l.title || ' ' || l.title_original "
+        "FROM laws_law l WHERE l.id = {t}.law_id)))"
+    ),
+}
+
+
+class PostgreSQLEngine(Engine):
+    vendor = "postgresql"
+
+    def expressions(self, parsed: ParsedQuery, target: Target) -> tuple:
+        full, match = _pg_queries(parsed)
+        condition = TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
+        rank = TableSQL("ts_rank({t}.search_document, %s::tsquery)", [full], FloatField())
+        snippet = TableSQL(
+            f"ts_headline(crin_ts_config({LANGUAGE[target.table]}), "
+            f"{SNIPPET_TEXT[target.table]}, %s::tsquery, %s)",
+            [full, HEADLINE_OPTIONS],
+            TextField(),
+        )
+        return condition, rank, snippet
+
+    def among(self, ids: list[int]):
+        # One array parameter: `pk__in` prepares each of up to 1,000 ids in Python.
+        return TableSQL("{t}.id = ANY(%s)", [ids], BooleanField())
+
+    def similar_titles(
+        self, queryset: QuerySet, words: str, ordering: list, target: Target
+    ) -> QuerySet:
+        title = TITLE[target.table]
+        condition = TableSQL(f"crin_fold(%s) <%% {title}", [words], BooleanField())
+        score = TableSQL(f"word_similarity(crin_fold(%s), {title})", [words], FloatField())
+        # The threshold of the `<%` operator, for the search's queries (time_limit), else for
+        # this session.
+        set_local("pg_trgm.word_similarity_threshold", str(TITLE_SIMILARITY))
+        candidates = queryset.filter(condition).order_by().values("pk")[:MAX_CANDIDATES]
+        return (
+            queryset.filter(pk__in=candidates)
+            .annotate(rank=score, snippet=Value("", output_field=TextField()))
+            .order_by("-rank", *ordering)
+        )
+
+    @contextmanager
+    def limit(self, seconds: float):
+        """Each query carries its own local `statement_timeout` (`_LocalSettings`), or, inside
+        a transaction already (tests, a caller's atomic block), a savepoint with SET LOCAL."""
+        timeout = str(max(1, int(seconds * 1000)))
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+                yield
+            return
+        wrapper = _LocalSettings({"statement_timeout": timeout})
+        _active.wrapper = wrapper
+        connection.execute_wrappers.append(wrapper)
+        try:
+            yield
+        finally:
+            connection.execute_wrappers.remove(wrapper)
+            _active.wrapper = None
+
+    def is_timeout(self, exc: Exception) -> bool:
+        cause = exc.__cause__
+        return "57014" in (getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None))
+
+    def install(self, cursor) -> None:
+        postgresql_install(cursor)
+
+    def uninstall(self, cursor) -> None:
+        postgresql_uninstall(cursor)
