@@ -14,8 +14,8 @@ can write one, so every CSV writer and every XLSX writer goes through the functi
 - XLSX (`xlsx_set`, `xlsx_table`): the value is stored unchanged as a text cell (never a
   formula), with Excel's "quote prefix" style, so editing the cell keeps it text.
 
-Values: None is an empty cell, booleans `true`/`false`, dates ISO 8601 (YYYY-MM-DD), Decimal as
-written (`2.5`, not `2.50`).
+CSV values: None is an empty cell, booleans `true`/`false`, dates ISO 8601 (YYYY-MM-DD), Decimal
+as written (`2.5`, not `2.50`). XLSX keeps dates, numbers and booleans as such.
 """
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ def csv_bytes(
 def xlsx_set(cell, value) -> None:
     """Put `value` in an openpyxl cell: a text is always a text cell, never a formula, and keeps
     its characters (no `'` added to it)."""
-    value = plain(value)
     if isinstance(value, decimal.Decimal):
         value = float(value)
-    cell.value = value
+    elif isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.isoformat()  # a spreadsheet date has no time zone: keep it as written
+    cell.value = value  # None: an empty cell; a date, a number or a boolean: as such
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=..." as a formula
         if looks_like_formula(value):

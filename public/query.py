@@ -20,7 +20,7 @@ from laws.timeline import holding
 from treaties.models import Participation, Region, Treaty, UNStatus
 
 from . import data
-from .exports import FORMATS, table_response
+from .exports import FORMATS, table_response, translated
 from .names import state_name
 
 # The API's parameters, less its incremental-sync one (a site reader asks for states, not for
@@ -119,8 +119,8 @@ def query(request):
                     r["state"].iso2,
                     r["state"].iso3,
                     r["name"],
-                    r["state"].region.name if r["state"].region else "",
-                    r["state"].subregion.name if r["state"].subregion else "",
+                    translated(r["state"].region.name) if r["state"].region else "",
+                    translated(r["state"].subregion.name) if r["state"].subregion else "",
                 ]
                 + [status for status, _label in r["treaties"]]
                 + [status for status, _label in r["findings"]]

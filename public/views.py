@@ -38,7 +38,14 @@ from treaties.models import (
 from . import data
 from .data import BadQuery, finding_labels, treaty_labels
 from .evidence import state_findings
-from .exports import FORMATS, table_response
+from .exports import (
+    FORMATS,
+    export_table,
+    findings_matrix_response,
+    reservations_table,
+    table_response,
+    translated,
+)
 from .names import format_day, sort_key, state_name
 from .parameters import accepts
 from .search import SearchQuery, search
@@ -168,8 +175,8 @@ def country_list(request):
                     r["state"].iso2,
                     r["state"].iso3,
                     r["name"],
-                    r["state"].region.name,
-                    r["state"].subregion.name,
+                    translated(r["state"].region.name),
+                    translated(r["state"].subregion.name),
                     r["state"].un_status,
                 ]
                 + [status for _t, status, _l in r["treaties"]]
@@ -420,13 +427,14 @@ def law_list(request):
     )
 
 
-@accepts("region", "status", "consent_type", "format")
+@accepts("region", "status", "consent_type", "format", "table")
 def treaty(request, code: str):
     treaty_obj = get_object_or_404(Treaty, code=code.lower())
     if code != treaty_obj.code:
         return redirect("public:treaty", treaty_obj.code, permanent=True)
     try:
         fmt = export_format(request)
+        table = export_table(request, ("reservations",))
         region = data.get_region(request.GET["region"]) if request.GET.get("region") else None
         status = request.GET.get("status", "").strip()
         if status and status not in data.TREATY_STATUSES:
@@ -482,7 +490,7 @@ def treaty(request, code: str):
                 [
                     r["state"].iso2,
                     r["name"],
-                    r["state"].region.name,
+                    translated(r["state"].region.name),
                     r["status"],
                     r["p"] and r["p"].signature_date,
                     r["p"] and r["p"].consent_date,
@@ -494,6 +502,8 @@ def treaty(request, code: str):
                 ]
                 for r in shown
             ),
+            more=[reservations_table(shown)],
+            table=table,
         )
     provisions = list(TreatyProvision.objects.filter(treaty=treaty_obj).order_by("order", "slug"))
     return render(
@@ -566,7 +576,7 @@ def parties_per_year(participations) -> dict:
     return {"bars": bars, "max": peak, "first": first, "last": last, "total": total}
 
 
-@accepts("countries", "region", "indicators", "format")
+@accepts("countries", "region", "indicators", "format", "table")
 def compare(request):
     """States × questions. An entry that is not understood (a code or name that names no state,
     an unknown question or region) is said on the page above what was understood, never the
@@ -574,6 +584,7 @@ def compare(request):
     refuses it."""
     try:
         fmt = export_format(request)
+        table = export_table(request, ("evidence",))
     except BadQuery as error:
         return bad_request(request, error)
     notes: list[BadQuery] = []
@@ -614,9 +625,9 @@ def compare(request):
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=LawProvision.objects.select_related("law").filter(
-                    law__publication_status="published"
-                ),
+                queryset=LawProvision.objects.select_related(
+                    "law", "source", "in_force_from_source"
+                ).filter(law__publication_status="published"),
             )
         )
     }
@@ -636,22 +647,7 @@ def compare(request):
             )
         matrix.append({"state": state, "name": state_name(state), "cells": cells})
     if fmt:
-        headers = ["iso2", "country"]
-        for i in chosen_indicators:
-            headers += [i.slug, f"{i.slug}_evidence"]
-        rows = []
-        for row in matrix:
-            line = [row["state"].iso2, row["name"]]
-            for cell in row["cells"]:
-                f = cell["finding"]
-                evidence = ""
-                if f:
-                    evidence = f.evidence_citation or "; ".join(
-                        f"{p.law.citation} {p.label}" for p in f.evidence.all()
-                    )
-                line += [cell["status"], evidence]
-            rows.append(line)
-        return table_response(fmt, "findings-matrix", headers, rows)
+        return findings_matrix_response(request, fmt, table, chosen_indicators, matrix)
     return render(
         request,
         "public/compare.html",

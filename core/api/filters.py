@@ -32,6 +32,9 @@ MAX_LIST_ITEMS = 300
 # Parameters every list endpoint accepts besides its filters.
 PAGINATION_PARAMETERS = ("page", "page_size")
 FORMAT_PARAMETER = "format"
+# `?format=csv&bom=1`: the CSV starts with a UTF-8 byte-order mark (Excel then reads it as UTF-8).
+BOM_PARAMETER = "bom"
+BOM_VALUES = ("1", "true", "0", "false")
 
 
 EMPTY_VALUE = "Empty value: give a value, or leave the parameter out."
@@ -75,6 +78,10 @@ def check_query_parameters(
             problems.append("Given more than once with different values; give it once.")
         elif name == FORMAT_PARAMETER and values and values[-1] not in set(formats):
             problems.append("Unsupported format. Allowed: " + ", ".join(sorted(formats)) + ".")
+        elif name == BOM_PARAMETER and values[-1] not in BOM_VALUES:
+            problems.append("Allowed: " + ", ".join(BOM_VALUES) + ".")
+        elif name == BOM_PARAMETER and query_params.get(FORMAT_PARAMETER) != "csv":
+            problems.append("Only with format=csv.")
         if problems:
             errors.setdefault(name, []).extend(problems)
     if errors:

@@ -5,7 +5,9 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from core.tabular import csv_writer
+from core.tabular import UTF8_BOM, csv_writer
+
+from .filters import BOM_PARAMETER
 
 # What names an item of a nested list, in order of preference (e.g. evidence → citation + label).
 ITEM_KEYS = (
@@ -74,6 +76,9 @@ class CSVRenderer(BaseRenderer):
         for row in flat_rows:
             columns.extend(column for column in row if column not in columns)
         buffer = io.StringIO()
+        request = (renderer_context or {}).get("request")
+        if request is not None and request.query_params.get(BOM_PARAMETER) in ("1", "true"):
+            buffer.write(UTF8_BOM)  # asked for: `?format=csv&bom=1` (Excel then reads UTF-8)
         writer = csv_writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows([row.get(column, "") for column in columns] for row in flat_rows)

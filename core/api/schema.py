@@ -20,6 +20,17 @@ DetailErrorSerializer = inline_serializer(
 )
 
 
+BOM_PARAMETER_SCHEMA = {
+    "name": "bom",
+    "in": "query",
+    "required": False,
+    "description": "Only with `format=csv`: `1` (or `true`) starts the CSV with a UTF-8 "
+    "byte-order mark, so that Excel reads it as UTF-8. Default: no mark (plain UTF-8). With any "
+    "other format, a 400.",
+    "schema": {"type": "string", "enum": ["1", "true", "0", "false"]},
+}
+
+
 class PublicAutoSchema(AutoSchema):
     """Declares the 400 (bad query parameters), 404, 401 (bad API key), 429 (rate limit) and
     503 (database unavailable) bodies on every operation."""
@@ -51,6 +62,8 @@ class PublicAutoSchema(AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         rules = list(getattr(filterset, "constraints", [])) if self._is_list_view() else []
         names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        if self._is_list_view() and "format" in names and "bom" not in names:
+            operation["parameters"].append(BOM_PARAMETER_SCHEMA)
         if "page" in names:
             rules.append("`page` <= the last page (a 404 otherwise)")
         if rules:

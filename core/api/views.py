@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
 from .filters import (
+    BOM_PARAMETER,
     PAGINATION_PARAMETERS,
     StrictFilterBackend,
     check_method,
@@ -58,7 +59,7 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return set(), set()
         filterset = self.filterset_class
         return (
-            filterset.parameter_names() | set(PAGINATION_PARAMETERS),
+            filterset.parameter_names() | set(PAGINATION_PARAMETERS) | {BOM_PARAMETER},
             filterset.multi_valued_parameter_names(),
         )
 

@@ -80,3 +80,23 @@ def test_detail_routes_and_unknown_formats_are_refused(api, world):
     response = api.get("/api/v1/laws/", {"format": "xml"})
     assert response.status_code == 400
     assert "format" in response.json()["errors"]
+
+
+def test_the_api_csv_is_plain_utf8_unless_a_bom_is_asked_for(api, db):
+    """Issue 13.7: the API's CSV stays plain; `bom=1` adds the UTF-8 byte-order mark Excel
+    needs; `bom` is declared in the schema and refused (400 naming it) without format=csv."""
+    StateFactory(name="Côte d’Ivoire")
+    plain = api.get("/api/v1/countries/", {"format": "csv"})
+    assert plain.content.startswith(b"iso2,")
+    marked = api.get("/api/v1/countries/", {"format": "csv", "bom": "1"})
+    assert marked.content.startswith(b"\xef\xbb\xbfiso2,")
+    assert marked.content[3:] == plain.content
+    refused = api.get("/api/v1/countries/", {"bom": "1"})
+    assert refused.status_code == 400 and "bom" in refused.json()["errors"]
+    assert api.get("/api/v1/countries/", {"format": "csv", "bom": "yes"}).status_code == 400
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    listed = schema["paths"]["/api/v1/laws/"]["get"]["parameters"]
+    bom = next(p for p in listed if p["name"] == "bom")
+    assert "byte-order mark" in bom["description"]
+    detail = schema["paths"]["/api/v1/laws/{id}/"]["get"].get("parameters", [])
+    assert "bom" not in {p["name"] for p in detail}

@@ -44,7 +44,7 @@ def test_schema_covers_the_public_v1_urls_only(schema):
 @pytest.mark.parametrize(("prefix", "viewset"), [(p, v) for p, v, _ in router.registry])
 def test_schema_declares_every_accepted_parameter(schema, prefix, viewset):
     declared = parameters(schema, f"/api/v1/{prefix}/")
-    accepted = viewset.filterset_class.parameter_names() | {"page", "page_size", "format"}
+    accepted = viewset.filterset_class.parameter_names() | {"page", "page_size", "format", "bom"}
     assert set(declared) == accepted
     assert declared["format"]["schema"]["enum"] == ["csv", "json"]
     for name, parameter in declared.items():

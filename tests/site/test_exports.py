@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def csv_rows(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    # A UTF-8 byte-order mark first, so that Excel reads the file as UTF-8 (issue 13.7).
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def xlsx_rows(response) -> list[list]:
@@ -51,8 +53,10 @@ def test_findings_matrix_csv_keeps_not_assessed_distinct(client, world):
 def test_findings_matrix_xlsx(client, world):
     rows = xlsx_rows(client.get("/compare/?countries=FR&indicators=production&format=xlsx"))
     assert rows == [
-        ["iso2", "country", "production", "production_evidence"],
-        ["FR", "France", "yes", "Code pénal art. 227-23"],
+        ["iso2", "country", "production", "production_evidence", "production_law"]
+        + ["production_law_url"],
+        ["FR", "France", "yes", "Code pénal art. 227-23", "Penal Code"]
+        + [f"http://testserver/laws/{world.fr_code.pk}/"],
     ]
 
 
@@ -193,3 +197,102 @@ def test_dataset_gives_sources_texts_dates_and_nested_lists_as_tables(client, wo
     assert findings[("GB", "simple_possession")]["dated"] == "true"
     readme = archive.read("README.md").decode()
     assert "### evidence.csv" in readme and "| `source_grade` |" in readme
+
+
+def sheets(response) -> dict:
+    assert "spreadsheetml" in response["Content-Type"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    return {sheet.title: sheet for sheet in workbook.worksheets}
+
+
+def values(sheet) -> list[dict]:
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/countries/", "/laws/", "/treaties/opsc/", "/compare/?countries=GB,FR"],
+)
+def test_every_xlsx_sheet_has_a_frozen_header_and_an_autofilter(client, world, path):
+    joiner = "&" if "?" in path else "?"
+    for sheet in sheets(client.get(f"{path}{joiner}format=xlsx")).values():
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+        assert not sheet.sheet_view.rightToLeft
+        assert all(cell.font.bold for cell in sheet[1])
+
+
+def test_arabic_xlsx_reads_right_to_left(client, world):
+    for path in ("/ar/countries/?format=xlsx", "/ar/compare/?countries=GB&format=xlsx"):
+        for sheet in sheets(client.get(path)).values():
+            assert sheet.sheet_view.rightToLeft
+
+
+def test_french_countries_csv_names_regions_in_french(client, world):
+    rows = {r["iso2"]: r for r in csv_rows(client.get("/fr/countries/?format=csv"))}
+    assert rows["GB"]["name"] == "Royaume-Uni"
+    assert rows["GB"]["subregion"] == "Europe du Nord"
+    assert rows["US"]["region"] == "Amériques"
+    treaty = {r["iso2"]: r for r in csv_rows(client.get("/fr/treaties/opsc/?format=csv"))}
+    assert treaty["US"]["region"] == "Amériques"
+    query = {
+        r["iso2"]: r for r in csv_rows(client.get("/fr/query/?criminalises=production&format=csv"))
+    }
+    assert query["FR"]["subregion"] == "Europe de l'Ouest"
+
+
+def test_compare_export_gives_each_citation_its_law_and_the_evidence_as_a_table(client, world):
+    import datetime
+
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(url="https://www.legislation.gov.uk/ukpga/1978/37/section/1")
+    world.gb_s1.source = source
+    world.gb_s1.in_force_from = datetime.date(1978, 8, 20)
+    world.gb_s1.save()
+    law_url = f"http://testserver/laws/{world.gb_act.pk}/"
+    matrix = csv_rows(client.get("/compare/?countries=GB,RU&indicators=production&format=csv"))
+    gb = next(r for r in matrix if r["iso2"] == "GB")
+    assert gb["production_evidence"] == "PCA 1978 s. 1(1)(a)"
+    assert gb["production_law"] == "Protection of Children Act 1978"
+    assert gb["production_law_url"] == law_url
+    assert client.get(law_url.removeprefix("http://testserver")).status_code == 200
+
+    evidence = csv_rows(
+        client.get("/compare/?countries=GB,RU&indicators=production&format=csv&table=evidence")
+    )
+    assert [(e["iso2"], e["indicator"], e["provision_label"]) for e in evidence] == [
+        ("GB", "production", "s. 1(1)(a)")
+    ]
+    row = evidence[0]
+    assert row["law_title"] == "Protection of Children Act 1978" and row["law_url"] == law_url
+    assert (row["source_url"], row["source_grade"], row["source_read_on"]) == (
+        source.url,
+        "official",
+        "2026-12-06",
+    )
+    assert row["in_force_from"] == "1978-08-20"
+
+    book = sheets(client.get("/compare/?countries=GB,RU&indicators=production&format=xlsx"))
+    assert list(book) == ["findings-matrix", "evidence"]
+    [xlsx_row] = values(book["evidence"])
+    assert xlsx_row["law_url"] == law_url and xlsx_row["source_grade"] == "official"
+    assert xlsx_row["in_force_from"].date() == datetime.date(1978, 8, 20)
+
+
+def test_treaty_export_gives_reservations_as_a_table(client, world):
+    reservations = csv_rows(client.get("/treaties/opsc/?format=csv&table=reservations"))
+    assert [(r["iso2"], r["text"]) for r in reservations] == [
+        ("GB", "The United Kingdom declares that it reads article 3 ...")
+    ]
+    book = sheets(client.get("/treaties/opsc/?format=xlsx"))
+    assert list(book) == ["opsc-participation", "reservations"]
+    assert values(book["reservations"])[0]["iso2"] == "GB"
+
+
+def test_an_unknown_table_is_said(client, world):
+    response = client.get("/compare/?format=csv&table=reservations")
+    assert response.status_code == 400
+    assert "Unknown table" in response.content.decode()
+    assert client.get("/treaties/opsc/?table=reservations").status_code == 400
