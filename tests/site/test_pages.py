@@ -16,6 +16,14 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+def refused(response, parameter: str, value: str = "") -> None:
+    """A 400 page that names the parameter (and the value) the visitor gave."""
+    assert response.status_code == 400
+    errors = response.content.decode().split('class="errors"')[1].split("</div>")[0]
+    assert f"<strong>{parameter}</strong>" in errors
+    assert value in errors
+
+
 def test_home_gives_headline_counts_map_and_table(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         response = client.get("/")
@@ -52,8 +60,8 @@ def test_home_map_by_treaty_status(client, world):
 )
 def test_home_rejects_unknown_vocabulary(client, world, query, parameter):
     response = client.get(f"/?{query}")
-    assert response.status_code == 400
-    assert f"<strong>{parameter}</strong>" in response.content.decode()
+    refused(response, parameter)
+    assert "<svg" not in response.content.decode()  # no map drawn from a misread question
 
 
 def test_country_profile(client, world, django_assert_max_num_queries):
@@ -116,8 +124,8 @@ def test_law_list_filters(client, world, django_assert_max_num_queries):
     body = text(response)
     assert "Penal Code" in body and "Protection of Children Act" not in body
     assert "Secret Draft Statute" not in text(client.get("/laws/"))
-    assert client.get("/laws/?country=ZZ").status_code == 400
-    assert client.get("/laws/?indicator=flying").status_code == 400
+    refused(client.get("/laws/?country=ZZ"), "country", "“ZZ”")
+    refused(client.get("/laws/?indicator=flying"), "indicator", "“flying”")
 
 
 def test_treaty_page(client, world, django_assert_max_num_queries):
@@ -139,8 +147,9 @@ def test_treaty_page(client, world, django_assert_max_num_queries):
 def test_treaty_page_filters(client, world):
     body = text(client.get("/treaties/opsc/?region=americas"))
     assert "1 state shown" in body
-    assert client.get("/treaties/opsc/?status=married").status_code == 400
-    assert client.get("/treaties/nope/").status_code == 404
+    refused(client.get("/treaties/opsc/?status=married"), "status", "“married”")
+    missing = client.get("/treaties/nope/")
+    assert missing.status_code == 404 and "OPSC" not in text(missing)
 
 
 def test_compare_matrix(client, world, django_assert_max_num_queries):
@@ -167,7 +176,7 @@ def test_compare_by_region_and_bad_input(client, world):
         "Russian Federation",
         "United Kingdom",
     ]
-    assert client.get("/compare/?format=docx").status_code == 400
+    refused(client.get("/compare/?format=docx"), "format", "“docx”")
 
 
 def test_compare_keeps_the_valid_entries_and_names_the_others(client, world):
@@ -247,7 +256,7 @@ def test_topic_page_sanitises_the_explainer(client, world, django_assert_max_num
     assert "1 state has no published finding on this topic yet" in body
     not_assessed = html.split("States not yet assessed on this topic")[1]
     assert "United States" in not_assessed and "France" not in not_assessed
-    assert client.get("/topics/csam/?indicator=nope").status_code == 400
+    refused(client.get("/topics/csam/?indicator=nope"), "indicator", "“nope”")
 
 
 def test_only_the_embed_page_may_be_framed(client, world):
@@ -256,7 +265,7 @@ def test_only_the_embed_page_may_be_framed(client, world):
     assert "X-Frame-Options" not in embed
     assert 'target="_top"' in embed.content.decode()
     assert client.get("/")["X-Frame-Options"] == "DENY"
-    assert client.get("/embed/map/?treaty=none").status_code == 400
+    refused(client.get("/embed/map/?treaty=none"), "treaty", "“none”")
 
 
 def test_drafts_change_nothing_until_published(client, world):
@@ -268,16 +277,23 @@ def test_drafts_change_nothing_until_published(client, world):
 
 
 def test_every_page_is_reachable_from_reverse(client, world):
-    for name, args in [
-        ("public:home", []),
-        ("public:downloads", []),
-        ("public:search", []),
-        ("public:country_list", []),
-        ("public:law_list", []),
-        ("public:compare", []),
-        ("public:topic", ["csam"]),
+    """Each page, reached by name, shows its own heading (not an error page)."""
+    for name, args, heading in [
+        ("public:home", [], "Which states criminalise child sexual abuse material?"),
+        ("public:downloads", [], "Downloads"),
+        ("public:search", [], "Search"),
+        ("public:country_list", [], "Countries"),
+        ("public:law_list", [], "Laws"),
+        ("public:compare", [], "Compare states"),
+        ("public:query", [], "Find states"),
+        ("public:topic", ["csam"], "Child sexual abuse material"),
+        ("public:country", ["fr"], "France"),
+        ("public:treaty", ["opsc"], "Optional Protocol"),
     ]:
-        assert client.get(reverse(name, args=args)).status_code == 200
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
+        assert h1 and heading in re.sub(r"<[^>]+>", "", h1.group(1)), (name, h1)
 
 
 def test_country_findings_say_whether_a_treaty_binds_the_state(client, world):
