@@ -296,13 +296,26 @@ def test_withdrawn_reservations_are_recorded_with_the_date_the_end_notes_give(re
     # CRC end note 3: "On 28 September 2015, the Government of the Republic of Austria notified
     # the Secretary-General of its withdrawal of the reservations to Articles 13, 15 and 17, as
     # well as its declarations to Art. 38 (2) and (3)", with their text.
-    (austria,) = withdrawn("AT", "crc")
-    assert austria.withdrawn_date == datetime.date(2015, 9, 28)
-    assert austria.kind == "declaration_and_reservation"
-    assert "2. Article 17 will be applied to the extent that it is compatible" in austria.text
-    assert "only male Austrian citizens are subject to compulsory military service" in (
-        austria.text
+    # The note quotes them under two captions ("The text of the withdrawn reservations read as
+    # follows:", "The text of the withdrawn declarations ..."): two records, one of each kind.
+    reservations, declarations = withdrawn("AT", "crc")
+    assert {reservations.withdrawn_date, declarations.withdrawn_date} == {
+        datetime.date(2015, 9, 28)
+    }
+    assert (reservations.kind, declarations.kind) == ("reservation", "declaration")
+    assert reservations.text.startswith('"1. Article 13 and article 15 of the Convention')
+    assert "2. Article 17 will be applied to the extent that it is compatible" in (
+        reservations.text
     )
+    assert "only male Austrian citizens are subject to compulsory military service" in (
+        declarations.text
+    )
+    assert "Article 17" not in declarations.text
+    # Note 12: Liechtenstein's, the first caption ending the announcement itself.
+    assert [(r.kind, r.text[:40]) for r in withdrawn("LI", "crc")] == [
+        ("declaration", "“According to the legislation of the Pri"),
+        ("reservation", "“The Principality of Liechtenstein reser"),
+    ]
     # Note 9: Egypt's reservation "made upon signature and confirmed upon ratification".
     (egypt,) = withdrawn("EG", "crc")
     assert egypt.withdrawn_date == datetime.date(2003, 7, 31)
@@ -345,8 +358,10 @@ def test_withdrawn_reservations_are_recorded_with_the_date_the_end_notes_give(re
     # The API shows them, with their date of withdrawal.
     body = api.get("/api/v1/countries/AT/").json()
     (crc,) = [p for p in body["participations"] if p["treaty"] == "crc"]
-    assert [r["withdrawn_date"] for r in crc["reservations"]] == ["2015-09-28"]
-    assert crc["reservations"][0]["kind"] == "declaration_and_reservation"
+    assert [(r["kind"], r["withdrawn_date"]) for r in crc["reservations"]] == [
+        ("reservation", "2015-09-28"),
+        ("declaration", "2015-09-28"),
+    ]
 
     # A second import changes nothing.
     output = run(str(UNTC / "crc.html"), str(UNTC / "opsc.html"))

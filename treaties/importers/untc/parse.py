@@ -713,6 +713,37 @@ def _note_citations(soup: BeautifulSoup, page: ParsedPage) -> dict[int, list[str
     return cited
 
 
+# A caption inside a withdrawal's quoted text that says what follows: "The text of the withdrawn
+# reservations read as follows:", "Declaration:", "Reservations:".
+CAPTION_RE = re.compile(
+    r"^(the text of the [^.:]{0,40}?\b(reservations?|declarations?)\b[^.:]{0,40}?follows?:"
+    r"|(declarations?|reservations?):)$",
+    re.IGNORECASE,
+)
+
+
+def _by_caption(announcement: str, quoted: list[str]) -> list[tuple[str, list[str]]]:
+    """The quoted paragraphs of one withdrawal, split where captions name a declaration and a
+    reservation apart (Austria's, Liechtenstein's, Tunisia's): one entry each, the caption
+    giving its kind (the first caption may end the announcement itself). With fewer than two
+    captions, one entry of all the paragraphs."""
+    groups: list[tuple[str, list[str]]] = []
+    last_sentence = re.split(r"(?<=\.)\s+", announcement.strip())[-1]
+    if CAPTION_RE.match(last_sentence):
+        groups.append((last_sentence, []))
+    for paragraph in quoted:
+        if CAPTION_RE.match(paragraph.strip()):
+            groups.append((paragraph.strip(), []))
+        elif groups:
+            groups[-1][1].append(paragraph)
+        else:
+            groups.append(("", [paragraph]))
+    captioned = [g for g in groups if g[0] and g[1]]
+    if len(captioned) < 2 or len(captioned) != len(groups):
+        return [("", quoted)]
+    return captioned
+
+
 def _parse_withdrawals(page: ParsedPage, cited: dict[int, list[str]]) -> list[ParsedWithdrawal]:
     """Every withdrawal the end notes announce, with the text they quote: the paragraphs after
     the announcement up to the next communication (or the note's end)."""
@@ -722,16 +753,17 @@ def _parse_withdrawals(page: ParsedPage, cited: dict[int, list[str]]) -> list[Pa
 
         def finish(current: tuple[str, list[str]], note: ParsedEndNote = note) -> None:
             announcement, quoted = current
-            found.append(
-                ParsedWithdrawal(
-                    note=note.number,
-                    announcement=announcement,
-                    withdrawn=parse_long_date(announcement),
-                    kind=reservation_kind(announcement),
-                    text="\n\n".join(quoted) or announcement,
-                    cited_by=tuple(cited.get(note.number, ())),
+            for caption, paragraphs in _by_caption(announcement, quoted):
+                found.append(
+                    ParsedWithdrawal(
+                        note=note.number,
+                        announcement=announcement,
+                        withdrawn=parse_long_date(announcement),
+                        kind=reservation_kind(caption or announcement),
+                        text="\n\n".join(paragraphs) or announcement,
+                        cited_by=tuple(cited.get(note.number, ())),
+                    )
                 )
-            )
 
         paragraphs = note.text.split("\n\n")
         for i, paragraph in enumerate(paragraphs):
