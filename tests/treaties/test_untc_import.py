@@ -339,6 +339,11 @@ def test_withdrawn_reservations_are_recorded_with_the_date_the_end_notes_give(re
     uk = withdrawn("GB", "crc")
     assert [r.withdrawn_date.isoformat() for r in uk] == ["1997-04-18", "1999-08-03", "2008-11-18"]
     assert uk[1].text.startswith("[(d)] Employment legislation in the United Kingdom")
+    # Note 50: Oman's, the note's own words before the text ("The reservations made upon
+    # accession read as follow:") left out of it.
+    oman = withdrawn("OM", "crc")
+    assert oman[0].withdrawn_date == datetime.date(2014, 12, 9)
+    assert oman[0].text.startswith('1. The words "or to public safety" should be added')
     # Note 11 (cited by Iran and others) also tells of Pakistan's and Indonesia's withdrawals.
     assert [r.withdrawn_date.isoformat() for r in withdrawn("PK", "crc")] == ["1997-07-23"]
     assert [r.withdrawn_date.isoformat() for r in withdrawn("ID", "crc")] == ["2005-02-02"]

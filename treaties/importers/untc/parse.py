@@ -722,6 +722,21 @@ CAPTION_RE = re.compile(
 )
 
 
+def _after_introduction(quoted: list[str]) -> list[str]:
+    """The quoted text without the note's own words before it: where one of the first two
+    paragraphs introduces the text ("The reservations made upon accession read as follow:"),
+    what comes before it and the introduction itself are the note's, not the state's."""
+    for i, paragraph in enumerate(quoted[:2]):
+        line = paragraph.strip()
+        if (
+            line.lower().endswith(("as follows:", "as follow:"))
+            and not CAPTION_RE.match(line)
+            and i + 1 < len(quoted)
+        ):
+            return quoted[i + 1 :]
+    return quoted
+
+
 def _by_caption(announcement: str, quoted: list[str]) -> list[tuple[str, list[str]]]:
     """The quoted paragraphs of one withdrawal, split where captions name a declaration and a
     reservation apart (Austria's, Liechtenstein's, Tunisia's): one entry each, the caption
@@ -753,6 +768,7 @@ def _parse_withdrawals(page: ParsedPage, cited: dict[int, list[str]]) -> list[Pa
 
         def finish(current: tuple[str, list[str]], note: ParsedEndNote = note) -> None:
             announcement, quoted = current
+            quoted = _after_introduction(quoted)
             for caption, paragraphs in _by_caption(announcement, quoted):
                 found.append(
                     ParsedWithdrawal(
