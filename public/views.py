@@ -74,6 +74,9 @@ def export_format(request) -> str | None:
     return fmt
 
 
+HEADLINE_QUESTION = ("production", "distribution", "simple_possession")
+
+
 @accepts("indicator", "treaty")
 def home(request):
     all_states = list(data.states())
@@ -109,7 +112,9 @@ def home(request):
         "headline": headline,
         "state_total": len(all_states),
         "treaty_counts": treaty_counts,
-        "indicators": list(data.indicators()),
+        "indicators": (indicators := list(data.indicators())),
+        # The headline question, for the query builder's link (those of its questions held).
+        "headline_query": ",".join(i.slug for i in indicators if i.slug in HEADLINE_QUESTION),
         "treaties": treaties,
         "topics": list(Topic.objects.all()),
         "law_count": Law.objects.published().count(),

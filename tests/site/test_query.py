@@ -123,3 +123,15 @@ def test_translated_page_and_arabic(client, world):
     html = client.get("/fr/query/?criminalises=production").content.decode()
     assert "2 États répondent à la question" in html
     assert 'href="/fr/countries/gb/"' in html
+
+
+def test_the_home_and_topic_pages_lead_to_the_query_builder(client, world):
+    home = client.get("/").content.decode()
+    # The headline question's indicators that the database holds (no `distribution` here).
+    link = re.search(r'href="(/query/\?criminalises=[^"]+)"', home).group(1)
+    assert link == "/query/?criminalises=production,simple_possession"
+    assert client.get(link).status_code == 200
+    topic = client.get("/topics/csam/").content.decode()
+    link = re.search(r'href="(/query/\?criminalises=[^"]+)"', topic).group(1)
+    assert link == "/query/?criminalises=production,simple_possession,covers_virtual_material"
+    assert client.get(link).status_code == 200
