@@ -22,12 +22,28 @@ ITEM_KEYS = (
 )
 
 
+def _source_text(source: dict) -> str:
+    """A source (`{url, grade, publisher, read_on}`) as "<url> (<grade>, read <date>)"."""
+    details = [source.get("grade")] + (
+        [f"read {source['read_on']}"] if source.get("read_on") else []
+    )
+    details = [d for d in details if d]
+    return f"{source.get('url')} ({', '.join(details)})" if details else str(source.get("url"))
+
+
 def _item_text(item) -> str:
+    """An item of a nested list in one cell: its name, and where it was read (issue 11.1: the
+    evidence's and a finding's sources keep their URL, grade and date read in the CSV)."""
     if not isinstance(item, dict):
         return "" if item is None else str(item)
+    if "url" in item and "grade" in item:
+        return _source_text(item)
+    source = item.get("source")
+    read_at = f" [{_source_text(source)}]" if isinstance(source, dict) else ""
     for keys in ITEM_KEYS:
         if all(key in item for key in keys):
-            return ", ".join(str(item[key]) for key in keys if item[key] not in (None, ""))
+            name = ", ".join(str(item[key]) for key in keys if item[key] not in (None, ""))
+            return name + read_at
     return "; ".join(f"{key}={value}" for key, value in item.items() if not isinstance(value, list))
 
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.api.filters import StrictFilterSet
-from core.api.serializers import PublicModelSerializer
+from core.api.serializers import NullableCharField, PublicModelSerializer
 from core.api.views import PublicListViewSet
 from laws import search
 from laws.models import Indicator, LawProvision
@@ -18,6 +18,7 @@ from treaties.api.serializers import CountryRefSerializer
 
 from .filters import indicator_filter, search_or_400
 from .serializers import LawRefSerializer, RankField, SnippetField
+from .sources import DatedSourceField, SourceField
 from .timelimit import SearchTimeLimitMixin
 
 
@@ -73,6 +74,15 @@ class ProvisionSerializer(PublicModelSerializer):
     law = LawRefSerializer()
     country = CountryRefSerializer(source="law.state")
     indicators = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # Where the text and the dates were read, as in the law's detail (issue 11.1).
+    text = NullableCharField(
+        help_text="The provision's text, verbatim as `source` gives it, in `text_language`."
+    )
+    source = SourceField(help_text="Where the text was read.")
+    text_en = NullableCharField(help_text="An English text, only where a source gives one.")
+    text_en_source = SourceField()
+    in_force_from_source = DatedSourceField("in_force_from")
+    in_force_to_source = DatedSourceField("in_force_to")
     rank = RankField()
     snippet = SnippetField()
 
@@ -87,8 +97,14 @@ class ProvisionSerializer(PublicModelSerializer):
             "heading",
             "summary",
             "text",
+            "text_language",
+            "source",
+            "text_en",
+            "text_en_source",
             "in_force_from",
+            "in_force_from_source",
             "in_force_to",
+            "in_force_to_source",
             "indicators",
             "rank",
             "snippet",
@@ -104,7 +120,9 @@ class ProvisionViewSet(SearchTimeLimitMixin, PublicListViewSet):
 
     queryset = (
         LawProvision.objects.filter(law__publication_status="published")
-        .select_related("law__state")
+        .select_related(
+            "law__state", "source", "text_en_source", "in_force_from_source", "in_force_to_source"
+        )
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("order", "slug"))
         )

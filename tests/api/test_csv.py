@@ -100,3 +100,35 @@ def test_the_api_csv_is_plain_utf8_unless_a_bom_is_asked_for(api, db):
     assert "byte-order mark" in bom["description"]
     detail = schema["paths"]["/api/v1/laws/{id}/"]["get"].get("parameters", [])
     assert "bom" not in {p["name"] for p in detail}
+
+
+def test_findings_csv_keeps_where_each_answer_was_read(api, db):
+    """Issue 11.1: in the CSV as in the JSON, each evidence row and each finding names its source
+    with URL, grade and date read; a provision's text and dates come with their sources."""
+    import datetime
+
+    from tests.factories import SourceFactory
+    from tests.site.world import make_world
+
+    world = make_world()
+    page = SourceFactory(url="https://www.legislation.gov.uk/ukpga/1978/37/section/1")
+    world.gb_s160.source = page
+    world.gb_s160.text = "It is an offence for a person to have any indecent photograph"
+    world.gb_s160.in_force_from = datetime.date(1988, 9, 29)
+    world.gb_s160.in_force_from_source = page
+    world.gb_s160.save()
+    table = rows(api.get("/api/v1/findings/", {"indicator": "simple_possession", "format": "csv"}))
+    gb = next(row for row in table if row["country.iso2"] == "GB")
+    read = f"{page.url} (official, read 2026-12-06)"
+    assert gb["evidence"] == f"Protection of Children Act 1978 c. 37, s. 160 [{read}]"
+    assert gb["sources"] == read
+    provisions = rows(api.get("/api/v1/provisions/", {"country": "GB", "format": "csv"}))
+    s160 = next(row for row in provisions if row["label"] == "s. 160")
+    assert s160["text"].startswith("It is an offence")
+    assert (s160["source.url"], s160["source.grade"], s160["source.read_on"]) == (
+        page.url,
+        "official",
+        "2026-12-06",
+    )
+    assert s160["in_force_from"] == "1988-09-29"
+    assert s160["in_force_from_source.url"] == page.url
