@@ -508,3 +508,27 @@ def test_the_vocabulary_covers_every_indicator_in_the_five_languages():
     assert set(languages) == slugs
     for slug, held in languages.items():
         assert {"en", "fr", "es", "ru", "ar"} <= held, slug
+
+
+def test_provisions_written_in_bulk_are_searched_with_their_laws(api, library):
+    """A bulk insert, update and delete of provisions (one statement each) re-index their laws."""
+    from laws.models import LawProvision
+
+    gb, fr = library["gb"], library["fr"]
+    LawProvision.objects.bulk_create(
+        [
+            LawProvision(law=gb, label="s. 9", heading="Quillwort offences", order=90),
+            LawProvision(law=fr, label="art. 9", heading="Délit de quillwort", order=90),
+            LawProvision(law=fr, label="art. 10", heading="Quillwort aggravé", order=91),
+        ]
+    )
+    found = {r["id"] for r in api.get("/api/v1/laws/", {"q": "quillwort"}).json()["results"]}
+    assert found == {gb.pk, fr.pk}
+    LawProvision.objects.filter(law=fr, order__gte=90).update(heading="Autre")
+    found = {
+        r["id"]
+        for r in api.get("/api/v1/laws/", {"q": "quillwort", "page_size": 49}).json()["results"]
+    }
+    assert found == {gb.pk}
+    LawProvision.objects.filter(law=gb, order=90).delete()
+    assert not api.get("/api/v1/laws/", {"q": "quillwort", "page_size": 48}).json()["results"]

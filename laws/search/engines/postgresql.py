@@ -303,23 +303,30 @@ def postgresql_install(cursor) -> None:
           RETURN NEW;
         END $$;
         -- A law's document follows its provisions (an UPDATE of search_document alone, which
-        -- the law's own trigger does not see).
-        CREATE OR REPLACE FUNCTION laws_lawprovision_law_document() RETURNS trigger
+        -- the law's own trigger does not see). Once per statement, for the laws its rows
+        -- belong to (transition tables): a bulk insert of provisions re-indexes each law once,
+        -- not once per provision.
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
+        DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
+        CREATE OR REPLACE FUNCTION laws_lawprovision_law_documents() RETURNS trigger
         LANGUAGE plpgsql AS $$
-        DECLARE
-          ids bigint[];
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            ids := ARRAY[NEW.law_id];
+            UPDATE laws_law SET search_document = crin_law_document(
+                title, title_original, citation, full_text, language)
+              || crin_law_provisions_document(id, language)
+            WHERE id IN (SELECT law_id FROM new_rows);
           ELSIF TG_OP = 'DELETE' THEN
-            ids := ARRAY[OLD.law_id];
+            UPDATE laws_law SET search_document = crin_law_document(
+                title, title_original, citation, full_text, language)
+              || crin_law_provisions_document(id, language)
+            WHERE id IN (SELECT law_id FROM old_rows);
           ELSE
-            ids := ARRAY[OLD.law_id, NEW.law_id];
+            UPDATE laws_law SET search_document = crin_law_document(
+                title, title_original, citation, full_text, language)
+              || crin_law_provisions_document(id, language)
+            WHERE id IN (SELECT law_id FROM old_rows UNION SELECT law_id FROM new_rows);
           END IF;
-          UPDATE laws_law SET search_document = crin_law_document(
-              title, title_original, citation, full_text, language)
-            || crin_law_provisions_document(id, language)
-          WHERE id = ANY(ids);
           RETURN NULL;
         END $$;
         CREATE OR REPLACE FUNCTION laws_law_language_changed() RETURNS trigger
@@ -338,10 +345,18 @@ def postgresql_install(cursor) -> None:
         DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
         CREATE TRIGGER laws_lawprovision_search BEFORE INSERT OR UPDATE ON laws_lawprovision
           FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_search_document();
-        DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
-        CREATE TRIGGER laws_lawprovision_law_search
-          AFTER INSERT OR UPDATE OR DELETE ON laws_lawprovision
-          FOR EACH ROW EXECUTE FUNCTION laws_lawprovision_law_document();
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_insert ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_law_insert AFTER INSERT ON laws_lawprovision
+          REFERENCING NEW TABLE AS new_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION laws_lawprovision_law_documents();
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_update ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_law_update AFTER UPDATE ON laws_lawprovision
+          REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION laws_lawprovision_law_documents();
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_delete ON laws_lawprovision;
+        CREATE TRIGGER laws_lawprovision_law_delete AFTER DELETE ON laws_lawprovision
+          REFERENCING OLD TABLE AS old_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION laws_lawprovision_law_documents();
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
         CREATE TRIGGER laws_law_language
           AFTER UPDATE OF language, title, title_original, citation ON laws_law
@@ -373,6 +388,9 @@ def postgresql_uninstall(cursor) -> None:
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
         DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
         DROP TRIGGER IF EXISTS laws_lawprovision_law_search ON laws_lawprovision;
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_insert ON laws_lawprovision;
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_update ON laws_lawprovision;
+        DROP TRIGGER IF EXISTS laws_lawprovision_law_delete ON laws_lawprovision;
         DROP INDEX IF EXISTS laws_law_title_trgm;
         ALTER TABLE laws_law DROP COLUMN IF EXISTS search_document;
         ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS search_document;
@@ -381,6 +399,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS laws_law_language_changed();
         DROP FUNCTION IF EXISTS crin_law_document(text, text, text, text, text);
         DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
+        DROP FUNCTION IF EXISTS laws_lawprovision_law_documents();
         DROP FUNCTION IF EXISTS crin_law_provisions_document(bigint, text);
         DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
         DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
