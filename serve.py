@@ -5,10 +5,10 @@
 Why granian and not gunicorn: side by side on this project's benchmark (docs/PERFORMANCE.md),
 same machine, same app, granian answered cached API requests at about 1.8x gunicorn's gthread
 rate and uncached ones at 1.2-1.5x, with a far lower p99: HTTP parsing, keep-alive and the
-response writes are Rust, and only the application runs in Python. gunicorn.conf.py stays as
-the alternative (`gunicorn --config gunicorn.conf.py crin_legal.wsgi:application`).
+response writes are Rust, and only the application runs in Python. It is the one production
+server: gunicorn is no longer a dependency of the app (only of the benchmark's SQL floor).
 
-Environment (the same names as gunicorn.conf.py where they mean the same):
+Environment (the names gunicorn users know, where they mean the same):
 - BIND (`host:port`, default 0.0.0.0:$PORT, PORT default 8000)
 - WEB_CONCURRENCY: worker processes (default: one per core; each has its own GIL)
 - WEB_THREADS: Python threads per worker (default 2: a request waiting on PostgreSQL or Redis

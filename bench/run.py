@@ -215,12 +215,12 @@ def ours(name: str, url: str, *, cached: bool) -> Server:
 
 def floor(url: str) -> Server:
     cmd = [
-        ROOT / ".venv/bin/gunicorn",
+        BENCH_BIN / "gunicorn",
         "--workers", str(WORKERS),
         "--bind", f"127.0.0.1:{PORTS['floor']}",
         "floor:app",
     ]  # fmt: skip
-    # Run from bench/, so that gunicorn does not pick up the app's ./gunicorn.conf.py.
+    # The floor's own server (gunicorn, in the bench's virtualenv: the app runs on granian only).
     return Server("floor", cmd, {"FLOOR_DATABASE_URL": url}, PORTS["floor"], cwd=ROOT / "bench")
 
 

@@ -28,7 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 # Production mode (docs/SECURITY.md): a SECRET_KEY is provided, or DJANGO_ENV=production (which
-# gunicorn.conf.py sets). Development (no key, or DJANGO_ENV=development) serves plain http.
+# serve.py sets). Development (no key, or DJANGO_ENV=development) serves plain http.
 DEV_SECRET_KEY = "django-insecure-development-only-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "").strip().lower()

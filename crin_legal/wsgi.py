@@ -1,4 +1,4 @@
-"""The WSGI application for the production server (granian: serve.py; or gunicorn.conf.py).
+"""The WSGI application for the production server (granian: serve.py, the one production server).
 
 WSGI_WARM_UP=0 skips importing the URLconf at start-up; FAST_PATH=0 sends every request
 through Django (no answer from hotpath/fastpath.py)."""

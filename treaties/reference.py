@@ -2,7 +2,8 @@
 
 States come from maintained packages, not a hand-typed list:
 - ISO 3166-1 codes and official names from `pycountry`;
-- English short names and UN M49 sub-regions from `country_converter`'s data table;
+- English short names and UN M49 sub-regions from data/m49_regions.csv (written from
+  `country_converter`'s data table by tools/m49_regions.py);
 - UN membership from data/un_member_states.csv (193 members).
 The set is every participant of the UN Treaty Collection pages: the 193 members, the two
 non-member observer states (Holy See, State of Palestine), the Cook Islands and Niue.
@@ -11,7 +12,6 @@ non-member observer states (Holy See, State of Palestine), the Cook Islands and 
 import csv
 import datetime
 import importlib.metadata
-import importlib.resources
 import json
 from pathlib import Path
 
@@ -69,11 +69,17 @@ class ReferenceDataError(Exception):
     pass
 
 
-def _country_converter_rows() -> dict[str, dict[str, str]]:
-    path = importlib.resources.files("country_converter") / "country_data.tsv"
+M49_FILE = "m49_regions.csv"
+
+
+def _m49_rows(path: Path | None = None) -> tuple[str, dict[str, dict[str, str]]]:
+    """(provenance, rows by alpha-3) of data/m49_regions.csv: each state's UN M49 sub-region and
+    English names, written from country_converter's table by tools/m49_regions.py (the package
+    itself, with the pandas it pulls in, is a development tool, not a dependency of the site)."""
+    path = path or settings.DATA_DIR / M49_FILE
     with path.open(encoding="utf-8", newline="") as handle:
-        # Keyed by alpha-3: the alpha-2 column holds patterns for some rows ("^GB$|^UK$").
-        return {row["ISO3"]: row for row in csv.DictReader(handle, delimiter="\t")}
+        provenance = handle.readline().lstrip("# ").split(",")[0].strip()
+        return provenance, {row["iso3"]: row for row in csv.DictReader(handle)}
 
 
 def _un_members(path: Path) -> dict[str, dict[str, str]]:
@@ -95,14 +101,11 @@ def _un_members(path: Path) -> dict[str, dict[str, str]]:
     return members
 
 
-def state_source() -> str:
-    versions = {
-        name: importlib.metadata.version(name) for name in ("pycountry", "country_converter")
-    }
+def state_source(m49_provenance: str) -> str:
+    version = importlib.metadata.version("pycountry")
     return (
-        f"ISO 3166-1 (pycountry {versions['pycountry']}); UN M49 sub-regions "
-        f"(country_converter {versions['country_converter']}); UN membership "
-        "(data/un_member_states.csv)"
+        f"ISO 3166-1 (pycountry {version}); UN M49 sub-regions "
+        f"({m49_provenance}, data/{M49_FILE}); UN membership (data/un_member_states.csv)"
     )
 
 
@@ -112,7 +115,7 @@ def load_states(members_csv: Path | None = None) -> ImportCounts:
     if len(members) != 193:
         raise ReferenceDataError(f"Expected 193 UN members, found {len(members)}.")
     wanted = set(members) | OBSERVER_STATES | OTHER_PARTICIPANTS
-    cc_rows = _country_converter_rows()
+    m49_provenance, m49_rows = _m49_rows()
 
     regions: dict[str, Region] = {}
     region_counts = ImportCounts(label="regions")
@@ -123,17 +126,17 @@ def load_states(members_csv: Path | None = None) -> ImportCounts:
 
     subregions: dict[str, Region] = {}
     counts = ImportCounts(label="states", children=[region_counts])
-    source = state_source()
+    source = state_source(m49_provenance)
     for iso2 in sorted(wanted):
         country = pycountry.countries.get(alpha_2=iso2)
-        row = cc_rows.get(country.alpha_3) if country else None
+        row = m49_rows.get(country.alpha_3) if country else None
         if country is None or row is None:
             raise ReferenceDataError(f"No ISO 3166-1 / M49 data for {iso2!r}.")
         if iso2 in members and (
             members[iso2]["iso3"] != country.alpha_3 or members[iso2]["numeric"] != country.numeric
         ):
             raise ReferenceDataError(f"ISO codes for {iso2} disagree between sources.")
-        sub_name = row["UNregion"]
+        sub_name = row["un_subregion"]
         if sub_name not in SUBREGION_PARENT:
             raise ReferenceDataError(f"Unknown M49 sub-region {sub_name!r} for {iso2}.")
         parent = regions[SUBREGION_PARENT[sub_name]]

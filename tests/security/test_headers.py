@@ -148,28 +148,6 @@ def test_production_refuses_to_start_without_a_real_secret_key(env):
     assert "SECRET_KEY" in result.stderr
 
 
-def test_gunicorn_refuses_to_start_without_a_secret_key():
-    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENVIRONMENT}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "--check-config",
-            "crin_legal.wsgi:application",
-        ],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stdout + result.stderr
-
-
 def test_the_production_server_refuses_to_start_without_a_secret_key():
     environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENVIRONMENT}
     result = subprocess.run(

@@ -79,3 +79,21 @@ def test_commands_print_counts():
     out = StringIO()
     call_command("load_states", stdout=out)
     assert "states: 197 inserted, 0 updated, 0 unchanged" in out.getvalue()
+
+
+def test_the_m49_file_is_what_country_converter_says():
+    """data/m49_regions.csv (which the site reads, without country_converter and its pandas) is
+    the table of the pinned country_converter: an upgrade that moves a state to another
+    sub-region or renames it fails here until tools/m49_regions.py writes the file again."""
+    import importlib.util
+    import sys
+
+    from django.conf import settings
+
+    spec = importlib.util.spec_from_file_location(
+        "m49_regions", settings.BASE_DIR / "tools" / "m49_regions.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("m49_regions", tool)
+    spec.loader.exec_module(tool)
+    assert (settings.DATA_DIR / "m49_regions.csv").read_text(encoding="utf-8") == tool.rendered()
