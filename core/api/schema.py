@@ -39,7 +39,8 @@ class PublicAutoSchema(AutoSchema):
         parameters = super()._get_format_parameters()
         for parameter in parameters:
             parameter["description"] = (
-                "`csv` downloads the whole filtered list as CSV (nested values in dotted columns); "
+                "`csv` downloads the whole filtered list as CSV (nested values in dotted columns, "
+                "lists joined with `; `, a source as `<url> (<grade>, read <date>)`); "
                 "with `page` or `page_size`, one page of it. A text beginning with `=`, `+`, `-`, "
                 "`@`, a tab or a line break is written with a leading `'` so that spreadsheets "
                 "never read it as a formula. Default: JSON."

@@ -111,7 +111,8 @@ def assert_xlsx_safe(content: bytes, planted, must_show: list[str], where: str) 
 
 
 SITE_EXPORTS = {
-    "/countries/": ["State.name"],
+    "/countries/": ["State.name", "Region.name"],
+    "/query/?criminalises=production": ["State.name"],
     "/laws/": ["Law.title", "Law.title_original", "Law.citation", "Law.verification_source"],
     "/treaties/opsc/": ["State.name"],
     "/compare/?countries=GB,FR,RU&indicators=production,simple_possession": [
@@ -128,6 +129,26 @@ def test_site_csv_and_xlsx_downloads_never_hold_a_formula(client, planted, path)
         response = client.get(f"{path}{joiner}format={fmt}")
         assert response.status_code == 200
         check(response.content, planted, SITE_EXPORTS[path], f"{path} {fmt}")
+
+
+NESTED_TABLES = {
+    "/compare/?countries=GB,FR&indicators=production&table=evidence": [
+        "Law.title",
+        "LawProvision.label",
+        "LawProvision.heading",
+    ],
+    "/treaties/opsc/?table=reservations": ["Reservation.heading", "Reservation.text"],
+}
+
+
+@pytest.mark.parametrize("path", list(NESTED_TABLES))
+def test_site_nested_tables_never_hold_a_formula(client, planted, path):
+    response = client.get(f"{path}&format=csv")
+    assert response.status_code == 200
+    assert_csv_safe(response.content, planted, NESTED_TABLES[path], path)
+    page, _sep, _table = path.rpartition("table=")  # the XLSX has every table as a sheet
+    book = client.get(f"{page}format=xlsx")
+    assert_xlsx_safe(book.content, planted, NESTED_TABLES[path], f"{path} xlsx")
 
 
 API_EXPORTS = {
@@ -164,6 +185,10 @@ DATASET = {
         "Finding.note",
         "Finding.verification_source",
     ],
+    "evidence.csv": ["Law.title", "Law.citation", "LawProvision.label", "Source.publisher"],
+    "finding_sources.csv": ["Source.publisher"],
+    "treaties.csv": ["Treaty.title", "Treaty.short_title"],
+    "objections.csv": ["Objection.heading", "Objection.text"],
 }
 
 
