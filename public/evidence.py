@@ -90,11 +90,14 @@ def scope_text(scope) -> str:
     return _("Covers: %(parts)s") % {"parts": parts}
 
 
-def source_phrase(source) -> SafeString:
+def source_phrase(source, more_urls: tuple = ()) -> SafeString:
     """`<publisher> (official source, read on 6 December 2026)`, the publisher linked to the
-    page read and isolated from the sentence's direction."""
+    page read and isolated from the sentence's direction; other pages of the same publisher,
+    grade and day follow as numbered links (`[2]`, `[3]`)."""
     grade = GRADE_PHRASES.get(source.grade, lambda: source.get_grade_display())()
     link = format_html('<a href="{}"><bdi>{}</bdi></a>', source.url, source.publisher)
+    for number, url in enumerate(more_urls, start=2):
+        link = format_html('{} <a href="{}">[{}]</a>', link, url, number)
     return format_html(
         _("%(publisher)s (%(grade)s, read on %(date)s)")
         % {"publisher": "{link}", "grade": "{grade}", "date": "{date}"},
@@ -108,7 +111,12 @@ def verified_against(sources) -> SafeString | str:
     """One sentence naming every source the finding rests on ("" when none)."""
     if not sources:
         return ""
-    phrases = [str(source_phrase(s)) for s in sources]
+    groups: dict[tuple, list] = {}
+    for source in sources:
+        groups.setdefault((source.publisher, source.grade, source.read_on), []).append(source)
+    phrases = [
+        str(source_phrase(group[0], tuple(s.url for s in group[1:]))) for group in groups.values()
+    ]
     # The phrases are escaped HTML; the list patterns and the sentence add only punctuation.
     joined = list_of(phrases)
     return mark_safe(_("Verified against %(sources)s.") % {"sources": joined})  # noqa: S308

@@ -376,6 +376,20 @@ def test_country_finding_shows_text_source_dates_and_scope(client, world):
     assert "In force from 1 March 1994" in plain
     assert "In effect from 1 March 1994" in plain
     assert "Covers: the whole state" in plain
+    # Two pages of one publisher, read the same day: named once, each page linked.
+    second = SourceFactory(
+        url="https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000000000002",
+        publisher="Légifrance",
+        read_on=datetime.date(2026, 12, 6),
+    )
+    from tests.factories import LawProvisionFactory
+
+    other = LawProvisionFactory(law=world.fr_code, label="art. 227-24", source=second)
+    world.fr_art.findings.get(indicator=world.production).evidence.add(other)
+    again = client.get("/countries/fr/").content.decode()
+    row = again.split('id="indicator-production"')[1].split("</tr>")[0]
+    verified = row.split('class="small verified">')[1].split("</p>")[0]
+    assert verified.count("Légifrance") == 1 and f'href="{second.url}">[2]</a>' in verified
     # The United Kingdom's evidence is the law of England and Wales only: said, and undated.
     gb = client.get("/countries/gb/").content.decode()
     gb_row = re.sub(
