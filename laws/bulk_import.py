@@ -486,6 +486,7 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
                     finding is not None
                     and finding.publication_status == PublicationStatus.PUBLISHED
                 ),
+                indicator=indicators.get(row.indicator),
             )
         except ValidationError as exc:
             problems = exc.messages

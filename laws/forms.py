@@ -49,6 +49,7 @@ class FindingAdminForm(VersionedFormMixin, forms.ModelForm):
                 evidence=cleaned_data.get("evidence") or [],
                 note=cleaned_data.get("note", ""),
                 published=self.instance.publication_status == PublicationStatus.PUBLISHED,
+                indicator=cleaned_data.get("indicator"),
             )
         except ValidationError as error:
             self.add_error(None, error)

@@ -43,6 +43,95 @@ def validate_not_future(value: datetime.date | None) -> None:
         )
 
 
+def _future(value, today) -> bool:
+    return value is not None and value > today
+
+
+def record_problems(
+    kind: str, values: dict, today: datetime.date | None = None, *, single: bool = True
+) -> dict:
+    """What is wrong with the dates and codes of a law, a provision or a finding, as
+    {field: [message]} (empty: nothing). The one check behind the models' `clean()` and `save()`
+    (so the admin, the importers, the bulk import and the commands refuse the same things with
+    the same words) and the importers' row-by-row reports. `values` holds the fields by name;
+    missing ones are not checked. `single=False` leaves out what one field says alone (a date in
+    the future, a language code): a form has it already from the fields' own validators
+    (validate_not_future, validate_language), which apply the same tests."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    dates = {
+        "law": ("date_adopted", "date_in_force", "date_repealed"),
+        "provision": ("in_force_from", "in_force_to"),
+        "finding": ("effective_from", "effective_to"),
+    }[kind]
+    for name in dates if single else ():
+        value = values.get(name)
+        if _future(value, today):
+            add(
+                name,
+                f"{name.replace('_', ' ')} {value} is in the future: record only what has "
+                "happened.",
+            )
+    for name in ("language", "text_language") if single else ():
+        value = values.get(name)
+        if value and not ISO_639_1.match(value):
+            add(
+                name,
+                f"language {value!r} is not an ISO 639-1 language code (two lower-case letters: "
+                "en, fr, es).",
+            )
+    if kind == "law":
+        year = values.get("year_enacted")
+        adopted, in_force = values.get("date_adopted"), values.get("date_in_force")
+        repealed = values.get("date_repealed")
+        if year is not None and year > today.year:
+            add("year_enacted", f"year enacted {year} is in the future.")
+        if adopted and in_force and in_force < adopted:
+            add("date_in_force", f"in force ({in_force}) before it was adopted ({adopted}).")
+        if repealed and in_force and repealed < in_force:
+            add("date_repealed", f"repealed ({repealed}) before it came into force ({in_force}).")
+    elif kind == "provision":
+        start, end = values.get("in_force_from"), values.get("in_force_to")
+        if start and end and end < start:
+            add("in_force_to", f"in force to ({end}) before in force from ({start}).")
+    else:
+        start, end = values.get("effective_from"), values.get("effective_to")
+        if start and end and end < start:
+            add("effective_to", f"effective to ({end}) before effective from ({start}).")
+    return problems
+
+
+class CheckedValues(models.Model):
+    """Refuses bad dates and codes (record_problems) in `clean()` and on every `save()`,
+    whatever the path: an import or a command that skips the form is refused too."""
+
+    problems_kind = ""
+    checked_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.check_values()
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.check_values(single=False)  # the fields' own validators said the rest already
+
+    def check_values(self, *, single: bool = True) -> None:
+        values = {name: getattr(self, name) for name in self.checked_fields}
+        problems = record_problems(self.problems_kind, values, single=single)
+        if problems:
+            raise ValidationError(problems)
+
+
 class Source(models.Model):
     """A page read to establish a law's text, a date or a finding: where, how authoritative, when.
 
@@ -126,11 +215,13 @@ class LawStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class Law(PublicRecord, Revisable, VersionedModel):
+class Law(CheckedValues, PublicRecord, Revisable, VersionedModel):
     """A legal instrument of one state (or a revision of one: core.revisions)."""
 
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
+    problems_kind = "law"
+    checked_fields = ("year_enacted", "date_adopted", "date_in_force", "date_repealed", "language")
 
     state = models.ForeignKey(
         State,
@@ -251,13 +342,15 @@ class Law(PublicRecord, Revisable, VersionedModel):
             self.withdrawn_with.append(finding)
 
 
-class LawProvision(RevisionChild, VersionedModel):
+class LawProvision(CheckedValues, RevisionChild, VersionedModel):
     """A section or article of a law (`s. 160`, `§ 184b`, `art. 227-23`)."""
 
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("law",)
+    problems_kind = "provision"
+    checked_fields = ("in_force_from", "in_force_to", "text_language")
 
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
     label = models.CharField(max_length=120)
@@ -434,13 +527,15 @@ class FindingStatus(models.TextChoices):
 NOT_ASSESSED = "not_assessed"
 
 
-class Finding(PublicRecord, Revisable, VersionedModel):
+class Finding(CheckedValues, PublicRecord, Revisable, VersionedModel):
     """One state and one indicator: the answer, with its evidence."""
 
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("state", "indicator")
+    problems_kind = "finding"
+    checked_fields = ("effective_from", "effective_to")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
     jurisdiction = models.ForeignKey(

@@ -29,6 +29,7 @@ def validate_finding(
     evidence: Iterable[LawProvision],
     note: str,
     published: bool = False,
+    indicator: Indicator | None = None,
 ) -> None:
     """Raise ValidationError (keyed by field) unless the finding would be true to the rules.
     `published`: the finding is (or is to be) published, so its evidence must be published too
@@ -44,6 +45,19 @@ def validate_finding(
     foreign = foreign_evidence_error(state, evidence)
     if foreign:
         errors.setdefault("evidence", []).append(foreign)
+    if indicator is not None and evidence:
+        tagged = set(
+            LawProvision.indicators.through.objects.filter(
+                lawprovision_id__in=[p.pk for p in evidence], indicator_id=indicator.pk
+            ).values_list("lawprovision_id", flat=True)
+        )
+        untagged = [p for p in evidence if p.pk not in tagged]
+        if untagged:
+            errors.setdefault("evidence", []).append(
+                f"Evidence must bear on “{indicator}”: not tagged for it: "
+                + "; ".join(str(p) for p in untagged)
+                + ". Tag the provision with the indicator on its law's page, or cite another."
+            )
     hidden = evidence_publication_error(f"A finding of {state.name}", evidence) if published else ""
     if hidden:
         errors.setdefault("evidence", []).append(hidden)
@@ -87,7 +101,14 @@ def finding_save(
             publication_status=PublicationStatus.PUBLISHED,
         ).exists()
     )
-    validate_finding(state=state, status=status, evidence=evidence, note=note, published=published)
+    validate_finding(
+        state=state,
+        status=status,
+        evidence=evidence,
+        note=note,
+        published=published,
+        indicator=indicator,
+    )
     finding, created = Finding.objects.select_for_update().get_or_create(
         state=state,
         indicator=indicator,

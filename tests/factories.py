@@ -202,10 +202,13 @@ class FindingFactory(factory.django.DjangoModelFactory):
     def evidence(self, create, extracted, **kwargs):
         if not create:
             return
+        if extracted is None and self.status != FindingStatus.NO:
+            extracted = [LawProvisionFactory(law__state=self.state)]
+        for provision in extracted or ():
+            # Evidence bears on the finding's indicator (laws.services.validate_finding).
+            provision.indicators.add(self.indicator)
         if extracted is not None:
             self.evidence.set(extracted)
-        elif self.status != FindingStatus.NO:
-            self.evidence.add(LawProvisionFactory(law__state=self.state))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -46,6 +46,7 @@ from ..models import (
     LawProvision,
     LawStatus,
     Source,
+    record_problems,
     validate_language,
 )
 from ..scope import scope_of
@@ -256,12 +257,14 @@ def _plan_law(checker: _Checker, plan: Plan, where: str, raw: dict, juris: set[s
     if jurisdiction is not None and jurisdiction not in juris:
         checker.error(where, f"jurisdiction {jurisdiction!r} is not declared in 'jurisdictions'.")
     dates = {name: checker.dated(plan, where, raw, name) for name in DATE_FIELDS}
-    adopted, in_force = dates["date_adopted"].value, dates["date_in_force"].value
-    if adopted and in_force and in_force < adopted:
-        checker.error(where, f"in force ({in_force}) before it was adopted ({adopted}).")
-    repealed = dates["date_repealed"].value
-    if repealed and in_force and repealed < in_force:
-        checker.error(where, f"repealed ({repealed}) before it came into force ({in_force}).")
+    adopted = dates["date_adopted"].value
+    # The order of the dates, checked as the models check it (the dates in the future were
+    # reported by checker.date, with their place).
+    for messages in record_problems(
+        "law", {name: plan_.value for name, plan_ in dates.items()}, single=False
+    ).values():
+        for message in messages:
+            checker.error(where, message)
     source_url = text(where, raw, "source_url", required=True, limit=500)
     if source_url and refusal(source_url):
         checker.error(where, f"source_url {source_url}: not a source ({refusal(source_url)}).")
@@ -304,9 +307,11 @@ def _plan_provision(checker, plan, where, raw, labels) -> ProvisionPlan:
     if unknown or not indicators:
         checker.error(where, f"indicators {unknown or '(none)'} are not in the vocabulary.")
     dates = {name: checker.dated(plan, where, raw, name) for name in PROVISION_DATES}
-    start, end = dates["in_force_from"].value, dates["in_force_to"].value
-    if start and end and end < start:
-        checker.error(where, f"in force to ({end}) before in force from ({start}).")
+    for messages in record_problems(
+        "provision", {name: plan_.value for name, plan_ in dates.items()}, single=False
+    ).values():
+        for message in messages:
+            checker.error(where, message)
     penalty = raw.get("max_penalty_years")
     if penalty is not None and (not isinstance(penalty, int | float) or not 0 <= penalty < 1000):
         checker.error(where, f"max_penalty_years {penalty!r} is not a number of years.")

@@ -41,7 +41,16 @@ from core.importing import ImportCounts, upsert
 from core.publication import PublicationStatus
 from treaties.models import State
 
-from ..models import Finding, FindingStatus, Indicator, Law, LawKind, LawProvision, LawStatus
+from ..models import (
+    Finding,
+    FindingStatus,
+    Indicator,
+    Law,
+    LawKind,
+    LawProvision,
+    LawStatus,
+    record_problems,
+)
 from ..services import finding_save
 from .errors import DataFileError
 from .tables import Table, read_csv_file
@@ -280,6 +289,10 @@ def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
             "verified": reader.boolean(line, row, "verified"),
             "verification_source": reader.text(line, row, "verification_source"),
         }
+        # Dates and codes, checked as the models check them (laws.models.record_problems).
+        for messages in record_problems("law", values).values():
+            for message in messages:
+                reader.error(line, message)
         key = (iso2, citation)
         if key in seen:
             reader.error(

@@ -93,6 +93,7 @@ def test_no_without_explanation_is_refused(editor_client, state, indicator):
 @pytest.mark.django_db
 def test_valid_yes_saves_with_its_evidence(editor_client, editor, state, indicator):
     provision = LawProvisionFactory(law__state=state, label="s. 160")
+    provision.indicators.add(indicator)  # evidence bears on the indicator
     response = editor_client.post(
         ADD_URL,
         finding_data(state, indicator, FindingStatus.YES, evidence=[provision], verified="on"),

@@ -29,6 +29,7 @@ def indicator():
 
 def test_a_yes_finding_with_its_own_states_evidence_is_saved(state, indicator):
     provision = LawProvisionFactory(law__state=state)
+    provision.indicators.add(indicator)  # evidence bears on the indicator
     finding, created = finding_save(
         state=state, indicator=indicator, status=FindingStatus.YES, evidence=[provision]
     )
@@ -96,6 +97,8 @@ def test_the_database_refuses_a_second_finding_for_the_same_state_and_indicator(
 def test_updating_a_finding_replaces_its_evidence(state, indicator):
     old = LawProvisionFactory(law__state=state)
     new = LawProvisionFactory(law__state=state)
+    for provision in (old, new):
+        provision.indicators.add(indicator)
     finding_save(state=state, indicator=indicator, status=FindingStatus.YES, evidence=[old])
     finding, created = finding_save(
         state=state, indicator=indicator, status=FindingStatus.PARTIAL, evidence=[new]
