@@ -64,6 +64,7 @@ def uganda(db):
     )
     s23 = LawProvisionFactory(law=law, label="s. 23", heading="Child pornography")
     production = IndicatorFactory(slug="production", name="Production")
+    s23.indicators.add(production)  # evidence bears on the finding's indicator
     return state, law, s23, production
 
 

@@ -292,6 +292,7 @@ def test_finding_with_evidence_revised_and_published(editor_client, reviewer_cli
     state = StateFactory()
     first, second = LawProvisionFactory.create_batch(2, law__state=state)
     finding = FindingFactory(state=state, evidence=[first], evidence_citation="s. 1")
+    second.indicators.add(finding.indicator)  # evidence bears on the finding's indicator
     revision = propose(editor_client, finding)
     # Evidence offers the published laws' provisions, never a revision's copies.
     law_revision, _ = start_revision(reviewer, first.law)
@@ -445,14 +446,14 @@ def test_a_reviewer_still_edits_published_records_in_place(law, reviewer_client)
 def test_one_open_revision_per_record_and_never_published_itself(law, editor, reviewer):
     from django.db import IntegrityError, transaction
 
+    cited = law.provisions.get(label="s. 1")
+    FindingFactory(state=law.state, evidence=[cited])
     revision, created = start_revision(editor, law)
     again, created_again = start_revision(reviewer, law)
     assert created and not created_again and again == revision
     with pytest.raises(IntegrityError), transaction.atomic():
         Law.objects.filter(pk=revision.pk).update(publication_status=PUBLISHED)
     # A revision may not remove a provision that a finding cites as evidence.
-    cited = law.provisions.get(label="s. 1")
-    FindingFactory(state=law.state, evidence=[cited])
     revision.provisions.get(copy_of=cited).delete()
     workflow.transition(editor, revision, "submit")
     with pytest.raises(ValidationError, match="which finding .* cites"):
