@@ -18,20 +18,25 @@ from tests.factories import (
 )
 from treaties.models import EndNote, Region, State
 
-# Reference data editors may look at but not add, change or delete.
-VIEW_ONLY = {"treaties.state", "treaties.region", "treaties.treaty"}
+# Reference data editors may look at but not add, change or delete (the vocabulary too:
+# topics, indicators, treaty provisions; issue 12.6).
+VIEW_ONLY = {
+    "treaties.state",
+    "treaties.region",
+    "treaties.treaty",
+    "laws.topic",
+    "laws.indicator",
+    "treaties.treatyprovision",
+}
 
 EDITED = {
     "laws.law",
     "laws.lawprovision",
     "laws.finding",
-    "laws.topic",
-    "laws.indicator",
     "treaties.participation",
     "treaties.reservation",
     "treaties.objection",
     "treaties.endnote",
-    "treaties.treatyprovision",
 }
 
 
@@ -129,10 +134,33 @@ def test_editors_group_has_no_delete_and_no_user_permissions(editors_group):
     assert not editors_group.permissions.filter(content_type__app_label="auth").exists()
     assert {"view_state", "view_region", "view_treaty"} <= codenames
     assert not codenames & {"add_state", "change_state", "change_region", "change_treaty"}
-    for label in EDITED | {"laws.indicatorbasis"}:
+    for label in EDITED:
         app_label, model = label.split(".")
         for action in ("add", "change", "view"):
             assert f"{action}_{model}" in codenames, (action, label)
+    for label in VIEW_ONLY | {"laws.indicatorbasis"}:
+        app_label, model = label.split(".")
+        assert not {f"add_{model}", f"change_{model}"} & codenames, label
+
+
+@pytest.mark.django_db
+def test_editor_sees_no_add_or_change_on_the_vocabulary(editor_client, one_of_each):
+    """Issue 12.6: no "Add indicator" button, a read-only page, and no pencil or + beside the
+    indicator on a finding's page (only the eye that opens it to read)."""
+    from laws.models import Finding, Indicator, Topic
+    from treaties.models import TreatyProvision
+
+    for model in (Indicator, Topic, TreatyProvision):
+        listing = editor_client.get(admin_url(model, "changelist")).text
+        assert admin_url(model, "add") not in listing, model
+        obj = one_of_each[model]
+        page = editor_client.get(admin_url(model, "change", obj.pk)).text
+        assert 'name="_save"' not in page, model
+        assert editor_client.post(admin_url(model, "change", obj.pk), {}).status_code == 403
+    finding = FindingFactory(publication_status="draft")  # editable by the editor
+    page = editor_client.get(admin_url(Finding, "change", finding.pk)).text
+    assert 'id="change_id_indicator"' not in page and 'id="add_id_indicator"' not in page
+    assert 'id="view_id_indicator"' in page
 
 
 @pytest.mark.django_db
