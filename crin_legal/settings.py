@@ -112,7 +112,8 @@ WSGI_APPLICATION = "crin_legal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's base_site.html with a language switcher (core/admin_overrides/).
+        "DIRS": [BASE_DIR / "core" / "admin_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

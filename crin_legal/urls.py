@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from access.security import enable_two_factor_admin
 from core.admin import recent_changes_view
+from core.admin.help import help_view
+from laws.admin import EvidenceAutocompleteView
 from laws.feeds import ChangesFeed
 from public import views as public_views
 
@@ -17,6 +19,19 @@ urlpatterns = [
         settings.ADMIN_URL + "recent-changes/",
         admin.site.admin_view(recent_changes_view),
         name="admin_recent_changes",
+    ),
+    # The admin's autocomplete, labelling a finding's evidence as editors read it (laws/admin.py).
+    path(
+        settings.ADMIN_URL + "autocomplete/",
+        admin.site.admin_view(EvidenceAutocompleteView.as_view(admin_site=admin.site)),
+        name="admin_autocomplete_labelled",
+    ),
+    # The language switcher of the admin (a cookie; the public site keeps its /fr/ ... prefixes).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        settings.ADMIN_URL + "help/<slug:page>/",
+        admin.site.admin_view(help_view),
+        name="admin_help",
     ),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", public_views.favicon, name="favicon"),

@@ -9,10 +9,16 @@ importers (laws.forms.FindingAdminForm -> laws.services.validate_finding).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -29,8 +35,17 @@ from treaties.models import TreatyProvision
 
 from . import admin_import  # noqa: F401  (bulk import and UNTC refresh pages)
 from .forms import FindingAdminForm
-from .models import Finding, Indicator, IndicatorBasis, Law, LawProvision, Source, Topic
-from .services import findings_citing, publish_with_findings
+from .models import (
+    Finding,
+    FindingStatus,
+    Indicator,
+    IndicatorBasis,
+    Law,
+    LawProvision,
+    Source,
+    Topic,
+)
+from .services import add_findings, findings_citing, publish_with_findings
 
 admin.site.site_header = _("CRIN Legal Database")
 admin.site.site_title = _("CRIN Legal Database admin")
@@ -156,9 +171,106 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def provision_count(self, obj):
         return obj._provision_count
 
+    # ---- the editor's day: findings from the law's page ------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/add-findings/",
+                self.admin_site.admin_view(self.add_findings_view),
+                name="laws_law_add_findings",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_findings_view(self, request, object_id):
+        """Several findings at once from a law's page (or a provision's: ?provision=<id>), with
+        the law's provisions as evidence preselected; written as drafts through
+        laws.services.add_findings (the finding rules, all or nothing)."""
+        law = self.get_object(request, unquote(object_id))
+        if law is None or law.is_revision:
+            raise Http404
+        if not request.user.has_perm("laws.add_finding"):
+            raise PermissionDenied
+        provisions = list(law.provisions.prefetch_related("indicators").order_by("order", "pk"))
+        indicators = list(Indicator.objects.select_related("topic"))
+        by_pk = {p.pk: p for p in provisions}
+        errors: list[str] = []
+        if request.method == "POST":
+            chosen_provisions = {int(v) for v in request.POST.getlist("provisions") if v.isdigit()}
+            chosen_indicators = {int(v) for v in request.POST.getlist("indicators") if v.isdigit()}
+            status = request.POST.get("status", "")
+            note = request.POST.get("note", "")
+            citation = request.POST.get("evidence_citation", "")[:500]
+            if not chosen_indicators:
+                errors.append(_("Tick at least one indicator."))
+            else:
+                try:
+                    written = add_findings(
+                        law=law,
+                        indicators=[i for i in indicators if i.pk in chosen_indicators],
+                        provisions=[by_pk[pk] for pk in sorted(chosen_provisions) if pk in by_pk],
+                        status=status,
+                        note=note,
+                        evidence_citation=citation,
+                    )
+                except ValidationError as error:
+                    errors.extend(error.messages)
+                else:
+                    self.message_user(
+                        request,
+                        _("Added %(count)d draft finding(s): %(names)s. Submit them for review.")
+                        % {"count": len(written), "names": "; ".join(str(f) for f in written)},
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:laws_finding_changelist")
+                    return HttpResponseRedirect(f"{url}?state__id__exact={law.state_id}")
+        else:
+            wanted = request.GET.get("provision", "")
+            chosen_provisions = (
+                {int(wanted)} if wanted.isdigit() and int(wanted) in by_pk else set(by_pk)
+            )
+            chosen_indicators = {
+                i.pk for p in provisions if p.pk in chosen_provisions for i in p.indicators.all()
+            }
+            status, note, citation = FindingStatus.YES, "", ""
+        assessed = set(
+            Finding.objects.filter(state=law.state_id, revision_of=None).values_list(
+                "indicator_id", flat=True
+            )
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add findings from “%(law)s”") % {"law": law},
+            "opts": self.model._meta,
+            "law": law,
+            "provisions": provisions,
+            "indicators": indicators,
+            "chosen_provisions": chosen_provisions,
+            "chosen_indicators": chosen_indicators - assessed,
+            "assessed": assessed,
+            "statuses": FindingStatus.choices,
+            "status": status,
+            "note": note,
+            "evidence_citation": citation,
+            "errors": errors,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/laws/law/add_findings.html", context)
+
     # ---- one review: the law and the findings that cite it (DOMAIN rule 1) ----------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["extra_object_tools"] = (
+            [
+                {
+                    "url": reverse("admin:laws_law_add_findings", args=[obj.pk]),
+                    "label": _("Add findings from this law"),
+                }
+            ]
+            if obj is not None and not obj.is_revision and request.user.has_perm("laws.add_finding")
+            else []
+        )
         context["workflow_extra_buttons"] = []
         if (
             obj is not None
@@ -281,6 +393,22 @@ class LawProvisionAdmin(
     def state(self, obj):
         return obj.law.state
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["extra_object_tools"] = (
+            [
+                {
+                    "url": reverse("admin:laws_law_add_findings", args=[obj.law_id])
+                    + f"?provision={obj.pk}",
+                    "label": _("Add findings citing this provision"),
+                }
+            ]
+            if obj is not None
+            and obj.law.revision_of_id is None
+            and request.user.has_perm("laws.add_finding")
+            else []
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if _is_evidence_autocomplete(request):
@@ -294,12 +422,30 @@ class LawProvisionAdmin(
         return queryset, may_have_duplicates
 
 
+class EvidenceAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, with a finding's evidence labelled as editors read it:
+    "Uganda — Computer Misuse Act, 2011, s. 23 Child pornography" (the chosen state's provisions
+    only: LawProvisionAdmin.get_search_results). Routed at <admin>/autocomplete/ before the
+    admin's own URLs (crin_legal/urls.py); every other field is answered as Django does."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, LawProvision):
+            result["text"] = obj.evidence_label()
+        return result
+
+
+class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.evidence_label()
+
+
 def _is_evidence_autocomplete(request) -> bool:
     """Is this the admin autocomplete for a finding's evidence?"""
     match = getattr(request, "resolver_match", None)
     return (
         match is not None
-        and match.url_name == "autocomplete"
+        and match.url_name in ("autocomplete", "admin_autocomplete_labelled")
         and request.GET.get("app_label") == Finding._meta.app_label
         and request.GET.get("model_name") == Finding._meta.model_name
         and request.GET.get("field_name") == "evidence"
@@ -349,7 +495,7 @@ class IndicatorAdmin(HistoryAdminMixin, admin.ModelAdmin):
 class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = FindingAdminForm
     list_display = [
-        "state",
+        "finding_state",
         "indicator",
         "status",
         "publication_status",
@@ -359,6 +505,7 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = [
+        ("state", admin.RelatedOnlyFieldListFilter),
         ("state__region", admin.RelatedOnlyFieldListFilter),
         ("state__subregion", admin.RelatedOnlyFieldListFilter),
         "indicator__topic",
@@ -411,6 +558,23 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     class Media:
         js = ["admin/js/jquery.init.js", "laws/admin/finding_evidence.js"]
 
+    @admin.display(description=_("state"), ordering="state__name")
+    def finding_state(self, obj):
+        # An anchor per row: after a save the list opens on the row just saved.
+        return format_html('<span id="finding-{}">{}</span>', obj.pk, obj.state)
+
+    def _land_on(self, response, obj):
+        if isinstance(response, HttpResponseRedirect) and "/change/" not in response.url:
+            if response.url.split("?")[0].endswith("/finding/"):
+                response["Location"] = f"{response.url}#finding-{obj.pk}"
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._land_on(super().response_add(request, obj, post_url_continue), obj)
+
+    def response_change(self, request, obj):
+        return self._land_on(super().response_change(request, obj), obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("state", "indicator", "reviewed_by")
 
@@ -418,9 +582,10 @@ class FindingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if db_field.name == "evidence":
             # The rules check each provision's state; the widget labels cite its law.
             # Never a revision's working copy of a provision (core.revisions).
-            kwargs["queryset"] = LawProvision.objects.select_related("law").filter(
+            kwargs["queryset"] = LawProvision.objects.select_related("law__state").filter(
                 law__revision_of__isnull=True
             )
+            kwargs["form_class"] = EvidenceChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

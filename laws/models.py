@@ -413,6 +413,12 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
     def __str__(self) -> str:
         return f"{self.law.citation}, {self.label}" if self.law_id else self.label
 
+    def evidence_label(self) -> str:
+        """How an editor picks it as evidence: "Uganda — Computer Misuse Act, 2011, s. 23 Child
+        pornography" (join `law__state` when listing many)."""
+        law = self.law
+        return f"{law.state.name} — {law.title}, {self.label} {self.heading}".strip()
+
 
 class Topic(models.Model):
     """A subject of the database (child sexual abuse material, corporal punishment, ...)."""

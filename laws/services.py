@@ -152,3 +152,55 @@ def publish_with_findings(user, law: Law) -> tuple[Law, list[Finding], list[str]
         else:
             published.append(finding)
     return law, published, skipped
+
+
+@transaction.atomic
+def add_findings(
+    *,
+    law: Law,
+    indicators: Iterable[Indicator],
+    provisions: Iterable[LawProvision],
+    status: str,
+    note: str = "",
+    evidence_citation: str = "",
+) -> list[Finding]:
+    """Draft findings of the law's state, one per indicator, each citing the chosen provisions
+    tagged for its indicator (the editor's "Add findings" on a law's page). All or nothing:
+    raises ValidationError listing every indicator that cannot be added, and writes none."""
+    provisions = list(provisions)
+    tags: dict[int, set[int]] = {}
+    for provision_id, indicator_id in LawProvision.indicators.through.objects.filter(
+        lawprovision_id__in=[p.pk for p in provisions]
+    ).values_list("lawprovision_id", "indicator_id"):
+        tags.setdefault(indicator_id, set()).add(provision_id)
+    existing = set(
+        Finding.objects.filter(state=law.state_id, revision_of=None, jurisdiction=None).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    errors, written = [], []
+    for indicator in indicators:
+        if indicator.pk in existing:
+            errors.append(f"{indicator}: {law.state.name} has a finding already; edit it instead.")
+            continue
+        evidence = [p for p in provisions if p.pk in tags.get(indicator.pk, set())]
+        if status != FindingStatus.NO and not evidence:
+            errors.append(f"{indicator}: none of the provisions ticked is tagged for it.")
+            continue
+        try:
+            finding, _created = finding_save(
+                state=law.state,
+                indicator=indicator,
+                status=status,
+                evidence=evidence,
+                note=note,
+                evidence_citation=evidence_citation,
+                publication_status=PublicationStatus.DRAFT,
+            )
+        except ValidationError as error:
+            errors.extend(f"{indicator}: {m}" for m in error.messages)
+        else:
+            written.append(finding)
+    if errors:
+        raise ValidationError(errors)
+    return written

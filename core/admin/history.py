@@ -13,16 +13,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.history import changes_between, diff_many, previous_record
+from core.history import changes_between, diff_many, previous_record, record_names
 from core.versioning import EditConflict
 from core.workflow import (
     restore_version,
 )
 
+from .widgets import NoMultiSelectHintMixin
+
 HISTORY_PAGE_SIZE = 50
 
 
-class HistoryAdminMixin:
+class HistoryAdminMixin(NoMultiSelectHintMixin):
     """Per-record history with field diffs and restore, replacing Django's LogEntry page."""
 
     object_history_template = "admin/core/object_history.html"
@@ -62,6 +64,7 @@ class HistoryAdminMixin:
             {"record": record, "changes": changes}
             for (_old, record), changes in zip(pairs, diff_many(pairs), strict=True)
         ]
+        dependent_label, dependent_entries = self.dependent_history_entries(obj)
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %s") % obj,
@@ -69,6 +72,8 @@ class HistoryAdminMixin:
             "opts": self.model._meta,
             "object": obj,
             "entries": entries,
+            "dependent_label": dependent_label,
+            "dependent_entries": dependent_entries,
             "page": page,
             # A restore of a published record by an editor goes into its revision.
             "can_restore": self.has_change_permission(request),
@@ -76,6 +81,37 @@ class HistoryAdminMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
+
+    def dependent_history_entries(self, obj, limit: int = HISTORY_PAGE_SIZE):
+        """The latest changes of the record's dependent rows (a law's provisions: a law's
+        history shows them too), newest first, each with its diff: (heading, entries)."""
+        spec = getattr(self, "dependent_history", None)
+        if not spec:
+            return "", []
+        from django.apps import apps
+
+        model_label, fk = spec
+        dependent = apps.get_model(model_label)
+        rows = list(
+            dependent.history.filter(**{f"{fk}_id": obj.pk})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:limit]
+        )
+        # The row before each, from the same rows where it is among them (one query otherwise).
+        by_record: dict = {}
+        for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+            by_record.setdefault(row.id, []).append(row)
+        previous = {}
+        for same in by_record.values():
+            previous[same[0].history_id] = previous_record(same[0])
+            for before, after in zip(same, same[1:], strict=False):
+                previous[after.history_id] = before
+        pairs = [(previous[row.history_id], row) for row in rows]
+        entries = [
+            {"record": row, "name": name, "changes": changes}
+            for row, name, changes in zip(rows, record_names(rows), diff_many(pairs), strict=True)
+        ]
+        return str(dependent._meta.verbose_name_plural).capitalize(), entries
 
     def restore_view(self, request, object_id, history_id):
         obj = self.get_object(request, unquote(object_id))

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.versioning import EditConflict, VersionedFormMixin
 
+from .widgets import NoMultiSelectHintMixin
+
 
 class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
     pass
@@ -50,8 +52,18 @@ class VersionedAdminMixin:
             self.message_user(request, text, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and obj is not None and obj.pk is not None:
+            # The form was refused (an edit conflict, a rule): `obj` holds the unsaved values.
+            # The heading, the breadcrumbs and the page title name the record as stored.
+            stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                context["subtitle"] = str(stored)
+                context["original"] = stored
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-class VersionedInlineMixin:
+
+class VersionedInlineMixin(NoMultiSelectHintMixin):
     """An inline whose rows each carry their version (a provision inline of a law)."""
 
     form = VersionedModelForm
