@@ -113,6 +113,7 @@ def test_findings_list_filters_and_lands_on_the_saved_row(editor):
     from tests.factories import FindingFactory
 
     finding = FindingFactory(publication_status="draft", status="no", note="Reviewed.")
+    FindingFactory(publication_status="draft")  # another state and indicator: filters show
     client = staff_login(Client(), editor)
     listing = client.get(reverse("admin:laws_finding_changelist")).text
     for parameter in ("state__id__exact", "indicator__id__exact", "status__exact"):
