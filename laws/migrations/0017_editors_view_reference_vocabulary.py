@@ -44,7 +44,7 @@ def give_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("laws", "0015_finding_period_view"),
+        ("laws", "0016_search_vocabulary"),
         ("laws", "0008_reviewers_administrators_groups"),
     ]
 
