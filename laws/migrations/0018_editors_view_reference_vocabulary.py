@@ -44,7 +44,7 @@ def give_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("laws", "0016_search_vocabulary"),
+        ("laws", "0017_search_statement_triggers"),
         ("laws", "0008_reviewers_administrators_groups"),
     ]
 
