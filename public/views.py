@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from laws.columns import LAW_FIELD_NAMES
 from laws.models import (
     NOT_ASSESSED,
     Finding,
@@ -380,37 +381,12 @@ def law_list(request):
         return table_response(
             fmt,
             "laws",
-            [
-                "id",
-                "country_iso2",
-                "country",
-                "title",
-                "title_original",
-                "kind",
-                "citation",
-                "year_enacted",
-                "date_in_force",
-                "status",
-                "source_url",
-                "verification_source",
-                "url",
-            ],
+            # A law's own columns as in the API and the dataset (laws/columns.py).
+            ["id", "country_iso2", "country", *LAW_FIELD_NAMES, "url"],
             (
-                [
-                    law_.pk,
-                    law_.state.iso2,
-                    state_name(law_.state),
-                    law_.title,
-                    law_.title_original,
-                    law_.kind,
-                    law_.citation,
-                    law_.year_enacted,
-                    law_.date_in_force,
-                    law_.status,
-                    law_.source_url,
-                    law_.verification_source,
-                    request.build_absolute_uri(reverse("public:law", args=[law_.pk])),
-                ]
+                [law_.pk, law_.state.iso2, state_name(law_.state)]
+                + [getattr(law_, name) for name in LAW_FIELD_NAMES]
+                + [request.build_absolute_uri(reverse("public:law", args=[law_.pk]))]
                 for law_ in laws
             ),
         )

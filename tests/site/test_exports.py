@@ -296,3 +296,15 @@ def test_an_unknown_table_is_said(client, world):
     assert response.status_code == 400
     assert "Unknown table" in response.content.decode()
     assert client.get("/treaties/opsc/?table=reservations").status_code == 400
+
+
+def test_the_laws_export_has_a_laws_columns_as_everywhere(client, world):
+    """One definition of a law's columns (issue 15.3): the site's export gives them all, in the
+    order of the API and the dataset, with the country in the page's language and the page."""
+    from laws.columns import LAW_FIELD_NAMES
+
+    rows = csv_rows(client.get("/fr/laws/?format=csv"))
+    assert list(rows[0]) == ["id", "country_iso2", "country", *LAW_FIELD_NAMES, "url"]
+    fr = next(r for r in rows if r["country_iso2"] == "FR")
+    assert fr["country"] == "France" and fr["language"] == "fr" and fr["verified"] == "false"
+    assert fr["url"] == f"http://testserver/fr/laws/{world.fr_code.pk}/"
