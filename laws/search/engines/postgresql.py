@@ -257,14 +257,16 @@ def postgresql_install(cursor) -> None:
                    left(coalesce(body_en, ''), 200000)), 'D')
         $$;
         -- What a provision's law adds to the provision's document (D): its titles and
-        -- citation, so `Strafgesetzbuch` finds the provisions of the StGB.
-        CREATE OR REPLACE FUNCTION crin_provision_law_document(law bigint)
-        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
-          SELECT coalesce(setweight(to_tsvector('crin_english', l.title)
-              || to_tsvector(crin_ts_config(l.language), l.title_original)
-              || to_tsvector('crin_simple', concat_ws(' ', l.title, l.title_original, l.citation)),
-              'D'), ''::tsvector)
-          FROM laws_law l WHERE l.id = law
+        -- citation, so `Strafgesetzbuch` finds the provisions of the StGB. A function without
+        -- FROM, so the planner inlines it (one reading the law itself was planned per row).
+        DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
+        CREATE OR REPLACE FUNCTION crin_provision_law_words(
+          title text, title_original text, citation text, lang text
+        ) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT setweight(to_tsvector('crin_english', coalesce(title, ''))
+              || to_tsvector(crin_ts_config(lang), coalesce(title_original, ''))
+              || to_tsvector('crin_simple', concat_ws(' ', title, title_original, citation)),
+              'D')
         $$;
         -- What a law's provisions add to the law's document (issue 11.2): their headings and
         -- summaries (C), their labels (C), their texts in the law's language and in English (D).
@@ -289,17 +291,24 @@ def postgresql_install(cursor) -> None:
         LANGUAGE plpgsql AS $$
         BEGIN
           NEW.search_document := crin_law_document(
-              NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language)
-            || crin_law_provisions_document(NEW.id, NEW.language);
+              NEW.title, NEW.title_original, NEW.citation, NEW.full_text, NEW.language);
+          IF TG_OP = 'UPDATE' THEN  -- a new law has no provisions yet
+            NEW.search_document := NEW.search_document
+              || crin_law_provisions_document(NEW.id, NEW.language);
+          END IF;
           RETURN NEW;
         END $$;
         CREATE OR REPLACE FUNCTION laws_lawprovision_search_document() RETURNS trigger
         LANGUAGE plpgsql AS $$
+        DECLARE
+          law record;
         BEGIN
+          SELECT language, title, title_original, citation INTO law
+            FROM laws_law WHERE id = NEW.law_id;
           NEW.search_document := crin_provision_document(
-              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en,
-              (SELECT language FROM laws_law WHERE id = NEW.law_id))
-            || crin_provision_law_document(NEW.law_id);
+              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en, law.language)
+            || crin_provision_law_words(
+              law.title, law.title_original, law.citation, law.language);
           RETURN NEW;
         END $$;
         -- A law's document follows its provisions (an UPDATE of search_document alone, which
@@ -334,7 +343,7 @@ def postgresql_install(cursor) -> None:
         BEGIN
           UPDATE laws_lawprovision SET search_document = crin_provision_document(
               label, heading, summary, text, text_en, NEW.language)
-            || crin_provision_law_document(NEW.id)
+            || crin_provision_law_words(NEW.title, NEW.title_original, NEW.citation, NEW.language)
           WHERE law_id = NEW.id;
           RETURN NULL;
         END $$;
@@ -367,7 +376,7 @@ def postgresql_install(cursor) -> None:
           EXECUTE FUNCTION laws_law_language_changed();
         UPDATE laws_lawprovision p SET search_document = crin_provision_document(
           p.label, p.heading, p.summary, p.text, p.text_en, l.language)
-          || crin_provision_law_document(l.id)
+          || crin_provision_law_words(l.title, l.title_original, l.citation, l.language)
           FROM laws_law l WHERE l.id = p.law_id;
         UPDATE laws_law SET search_document = crin_law_document(
           title, title_original, citation, full_text, language)
@@ -401,6 +410,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS laws_lawprovision_law_document();
         DROP FUNCTION IF EXISTS laws_lawprovision_law_documents();
         DROP FUNCTION IF EXISTS crin_law_provisions_document(bigint, text);
+        DROP FUNCTION IF EXISTS crin_provision_law_words(text, text, text, text);
         DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
         DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
         DROP FUNCTION IF EXISTS crin_fold(text);
