@@ -20,7 +20,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("laws", "0017_search_statement_triggers"),
+        ("laws", "0018_editors_view_reference_vocabulary"),
     ]
 
     operations = [
