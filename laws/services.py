@@ -22,6 +22,23 @@ from .models import (
 from .scope import evidence_scope
 
 
+def finding_shape_problems(status: str, *, cites: bool, note: str) -> dict[str, list[str]]:
+    """DOMAIN rules 1 and 2 on what a finding row says by itself: a `yes` or `partial` cites
+    evidence, a `no` explains what was reviewed. Written once: `validate_finding` (admin,
+    services, bulk import) and the importers' row readers (laws.importers.starter_set) use it."""
+    problems: dict[str, list[str]] = {}
+    if status in (FindingStatus.YES, FindingStatus.PARTIAL) and not cites:
+        problems["evidence"] = [
+            f"A '{status}' finding must cite at least one law provision as evidence."
+        ]
+    if status == FindingStatus.NO and not (note or "").strip():
+        problems["note"] = [
+            "A 'no' finding must explain what was reviewed (absence of evidence is not evidence "
+            "of absence: leave the indicator unassessed instead)."
+        ]
+    return problems
+
+
 def validate_finding(
     *,
     state: State,
@@ -38,10 +55,8 @@ def validate_finding(
     evidence = list(evidence)
     if status not in FindingStatus.values:
         errors.setdefault("status", []).append(f"Unknown status {status!r}.")
-    if status in (FindingStatus.YES, FindingStatus.PARTIAL) and not evidence:
-        errors.setdefault("evidence", []).append(
-            f"A '{status}' finding must cite at least one law provision as evidence."
-        )
+    for name, messages in finding_shape_problems(status, cites=bool(evidence), note=note).items():
+        errors.setdefault(name, []).extend(messages)
     foreign = foreign_evidence_error(state, evidence)
     if foreign:
         errors.setdefault("evidence", []).append(foreign)
@@ -71,11 +86,6 @@ def validate_finding(
                 f"{covered} only. Cite the law of {missing} too, or make the finding 'partial' "
                 "(its scope is then shown)."
             )
-    if status == FindingStatus.NO and not (note or "").strip():
-        errors.setdefault("note", []).append(
-            "A 'no' finding must explain what was reviewed (absence of evidence is not evidence "
-            "of absence: leave the indicator unassessed instead)."
-        )
     if errors:
         raise ValidationError(errors)
 

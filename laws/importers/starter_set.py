@@ -51,7 +51,7 @@ from ..models import (
     LawStatus,
     record_problems,
 )
-from ..services import finding_save
+from ..services import finding_save, finding_shape_problems
 from .errors import DataFileError
 from .tables import Table, read_csv_file
 
@@ -417,10 +417,10 @@ def _findings(
                 evidence = parsed
                 if len(set(parsed)) != len(parsed):
                     reader.error(line, "a provision is listed twice in 'evidence_provisions'.")
-        if status in (FindingStatus.YES, FindingStatus.PARTIAL) and not evidence:
-            reader.error(line, f"a '{status}' finding must cite at least one provision.")
-        if status == FindingStatus.NO and not note:
-            reader.error(line, "a 'no' finding must explain what was reviewed in 'note'.")
+        # The finding rules as the services state them (one text, one place).
+        for messages in finding_shape_problems(status, cites=bool(evidence), note=note).values():
+            for message in messages:
+                reader.error(line, message)
         key = (iso2, slug)
         if key in seen:
             reader.error(

@@ -167,7 +167,10 @@ def test_a_rejected_row_leaves_the_database_unchanged(starter_set, editor_client
 
     rejected = [r for r in batch.preview["rows"] if r["action"] == "rejected"]
     assert [(r["line"], r["key"]) for r in rejected] == [(4, "GB · distribution")]
-    assert rejected[0]["errors"] == ["a 'no' finding must explain what was reviewed in 'note'."]
+    assert rejected[0]["errors"] == [
+        "A 'no' finding must explain what was reviewed (absence of evidence is not evidence of "
+        "absence: leave the indicator unassessed instead)."
+    ]
     text = page.content.decode()
     assert "must explain what was reviewed" in text
     assert 'name="apply"' not in text  # no apply button
