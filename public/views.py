@@ -315,7 +315,7 @@ def citation(request, title: str, as_of) -> dict:
 def law(request, pk: int):
     law_obj = get_object_or_404(Law.objects.published().select_related("state"), pk=pk)
     provisions = list(
-        law_obj.provisions.prefetch_related(
+        law_obj.provisions.select_related("source", "text_en_source").prefetch_related(
             "indicators",
             Prefetch(
                 "findings",

@@ -62,13 +62,27 @@ def test_links_stay_in_the_chosen_language(client, world):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/countries/", "/laws/", "/search/?q=possession", "/downloads/", "/compare/"]
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/countries/", 200),
+        ("/countries/gb/", 200),
+        ("/laws/", 200),
+        ("/search/?q=possession", 200),
+        ("/downloads/", 200),
+        ("/compare/", 200),
+        ("/query/?criminalises=production", 200),
+        ("/embed/map/", 200),
+        ("/?indicator=nonsense", 400),
+        ("/countries/zz/", 404),
+    ],
 )
-def test_public_pages_set_no_cookie(client, world, path):
-    """The language switch is a set of links: no CSRF token, so no csrftoken cookie (issue 14.3)."""
+def test_public_pages_set_no_cookie(client, world, path, status):
+    """The language switch is a set of links: no CSRF token, so no csrftoken cookie (issue 14.3);
+    nor on an error page."""
     for prefix in ("", "/fr"):
         response = client.get(prefix + path)
-        assert response.status_code == 200
+        assert response.status_code == status
         assert "Set-Cookie" not in response.headers and not response.cookies, prefix + path
         assert "csrfmiddlewaretoken" not in response.content.decode()
 

@@ -459,3 +459,41 @@ def test_search_refine_panel_lists_only_what_can_narrow_the_results(client, worl
     found = client.get("/search/?q=possession").content.decode()
     panel = found.split('<aside class="facets"')[1].split("</aside>")[0]
     assert "(0)" not in panel and re.search(r"\(\d+\)", panel)
+
+
+def test_law_page_shows_each_provision_text_with_its_source(client, world):
+    """Issue 11.2: the verbatim text (original and English) with where and when it was read."""
+    import datetime
+
+    from tests.factories import SourceFactory
+
+    art = world.fr_art
+    art.text = "Le fait de fixer l'image d'un mineur"
+    art.text_language = "fr"
+    art.source = SourceFactory(
+        url="https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000043409305",
+        publisher="Légifrance",
+        read_on=datetime.date(2026, 12, 6),
+    )
+    art.text_en = "The act of fixing the image of a minor"
+    art.text_en_source = SourceFactory(
+        url="https://sherloc.unodc.org/cld/fr.html",
+        grade="authoritative",
+        publisher="UNODC SHERLOC",
+        read_on=datetime.date(2026, 12, 5),
+    )
+    art.save()
+    response = client.get(f"/laws/{world.fr_code.pk}/")
+    html = response.content.decode()
+    assert '<blockquote class="legal-text" lang="fr" dir="auto">' in html
+    assert '<blockquote class="legal-text" lang="en" dir="auto">' in html
+    body = text(response)
+    assert "Text as read at Légifrance (official source, read on 6 December 2026)." in body
+    assert (
+        "English text, from UNODC SHERLOC (authoritative source, read on 5 December 2026):" in body
+    )
+    assert f'href="{art.source.url}"' in html
+    fr = text(client.get(f"/fr/laws/{world.fr_code.pk}/"))
+    assert (
+        "Texte tel que lu sur Légifrance (source officielle, consultée le 6 décembre 2026)." in fr
+    )
