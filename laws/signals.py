@@ -2,7 +2,7 @@
 a provision of the law (saved, deleted, its indicators), the law's `amends` links, a finding's
 evidence (core.publication.touch_public_change). Connected in LawsConfig.ready."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from core.publication import touch_public_change
 
@@ -63,12 +63,36 @@ def guard_evidence(sender, instance, action, reverse, pk_set, **kwargs):
             refuse_unpublished_evidence(finding, provisions)
 
 
+def provision_deleted(sender, instance, **kwargs):
+    """A provision is deleted (or its law is): a published `yes` or `partial` finding left with
+    no other evidence would be a public answer without public evidence (DOMAIN rule 1), so it is
+    withdrawn, with the reason in its history."""
+    from core.publication import PublicationStatus
+
+    from .models import Finding, FindingStatus
+
+    cited_by = Finding.objects.filter(
+        evidence=instance,
+        publication_status=PublicationStatus.PUBLISHED,
+        revision_of=None,
+        status__in=[FindingStatus.YES, FindingStatus.PARTIAL],
+    )
+    orphaned = [f for f in cited_by if not f.evidence.exclude(pk=instance.pk).exists()]
+    for finding in orphaned:
+        finding.publication_status = PublicationStatus.WITHDRAWN
+        finding._change_reason = f"withdraw: its only evidence, {instance}, was deleted"
+        finding.save()
+
+
 def connect() -> None:
     from .models import Finding, Law, LawProvision
 
     post_save.connect(provision_changed, sender=LawProvision, dispatch_uid="laws_provision_touch")
     post_delete.connect(
         provision_changed, sender=LawProvision, dispatch_uid="laws_provision_touch_delete"
+    )
+    pre_delete.connect(
+        provision_deleted, sender=LawProvision, dispatch_uid="laws_provision_deleted_evidence"
     )
     m2m_changed.connect(
         relation_changed(Law, "law_id"),

@@ -216,3 +216,26 @@ def test_bulk_import_publishing_a_finding_that_cites_a_draft_provision_is_reject
     finding = Finding.objects.get(state=state, indicator=production)
     assert finding.publication_status == DRAFT and list(finding.evidence.all()) == [s23]
     assert public_answer("UG", "production") == ("not_assessed", [])
+
+
+@pytest.mark.django_db
+def test_deleting_the_only_evidence_withdraws_the_finding_not_a_second_one(uganda, reviewer):
+    state, law, s23, production = uganda
+    workflow.transition(reviewer, law, "publish")
+    only = FindingFactory(state=state, indicator=production, evidence=[s23])
+    s24 = LawProvisionFactory(law=law, label="s. 24")
+    other_indicator = IndicatorFactory()
+    both = FindingFactory(state=state, indicator=other_indicator, evidence=[s23, s24])
+    s23.delete()
+    only.refresh_from_db()
+    both.refresh_from_db()
+    assert only.publication_status == WITHDRAWN
+    latest = only.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason.startswith("withdraw: its only evidence")
+    assert public_answer("UG", "production") == ("not_assessed", [])
+    # A finding that still cites published evidence stays public.
+    assert both.publication_status == PUBLISHED and list(both.evidence.all()) == [s24]
+    # Deleting the whole law takes the rest out of view too.
+    law.delete()
+    both.refresh_from_db()
+    assert both.publication_status == WITHDRAWN
