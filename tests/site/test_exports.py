@@ -308,3 +308,16 @@ def test_the_laws_export_has_a_laws_columns_as_everywhere(client, world):
     fr = next(r for r in rows if r["country_iso2"] == "FR")
     assert fr["country"] == "France" and fr["language"] == "fr" and fr["verified"] == "false"
     assert fr["url"] == f"http://testserver/fr/laws/{world.fr_code.pk}/"
+
+
+def test_the_downloads_page_links_the_nested_tables(client, world):
+    import re
+
+    html = client.get("/fr/downloads/").content.decode()
+    links = re.findall(r'href="([^"]*table=[^"]*)"', html)
+    assert "/fr/compare/?format=csv&amp;table=evidence" in links
+    assert "/fr/treaties/opsc/?format=csv&amp;table=reservations" in links
+    assert "Preuves (CSV)" in html and "Déclarations et réserves (CSV)" in html
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
