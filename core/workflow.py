@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .history import BOOKKEEPING_FIELDS
 from .permissions import may_publish, permission_name
@@ -56,10 +57,10 @@ class Transition:
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("submit", "Submit for review", (DRAFT, WITHDRAWN), IN_REVIEW, "change"),
-        Transition("publish", "Publish", (IN_REVIEW,), PUBLISHED, "publish"),
-        Transition("reject", "Send back to draft", (IN_REVIEW,), DRAFT, "publish"),
-        Transition("withdraw", "Withdraw", (PUBLISHED,), WITHDRAWN, "publish"),
+        Transition("submit", _("Submit for review"), (DRAFT, WITHDRAWN), IN_REVIEW, "change"),
+        Transition("publish", _("Publish"), (IN_REVIEW,), PUBLISHED, "publish"),
+        Transition("reject", _("Send back to draft"), (IN_REVIEW,), DRAFT, "publish"),
+        Transition("withdraw", _("Withdraw"), (PUBLISHED,), WITHDRAWN, "publish"),
     )
 }
 

@@ -220,7 +220,8 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("ar", "العربية"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogue first; the admin's own words (core/locale) fill what it leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

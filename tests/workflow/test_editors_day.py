@@ -214,3 +214,23 @@ def test_the_import_page_links_to_help_an_editor_can_open(editor):
     assert "<script" not in page.text.split('id="content-main"')[1].split("</main>")[0]
     assert client.get(reverse("admin_help", args=["nope"])).status_code == 404
     assert Client().get(help_url).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Soumettre pour relecture", "Enregistrer et :", "Statut de publication"]),
+        ("es", ["Enviar a revisión", "Guardar y:", "Estado de publicación"]),
+        ("ru", ["Отправить на проверку", "Сохранить и:", "Статус публикации"]),
+        ("ar", ["إرسال للمراجعة", "حفظ ثم:", "حالة النشر"]),
+    ],
+)
+def test_the_workflow_speaks_the_chosen_language_too(editor, language, words):
+    law = LawFactory(publication_status="draft")
+    client = staff_login(Client(), editor)
+    client.post(reverse("set_language"), {"language": language, "next": "/admin/"})
+    page = client.get(reverse("admin:laws_law_change", args=[law.pk])).text
+    for word in words:
+        assert word in page, word
+    assert "Submit for review" not in page
