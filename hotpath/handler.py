@@ -25,6 +25,7 @@ NOT_FOR_ANONYMOUS_API_READS = frozenset(
         "hotpath.middleware.PublicPageGZipMiddleware",  # leaves /api/ alone
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
+        "core.admin.locale.AdminLanguageMiddleware",  # the admin's addresses only
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django_otp.middleware.OTPMiddleware",

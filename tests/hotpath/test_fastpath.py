@@ -387,3 +387,13 @@ def test_the_kept_responses_are_bounded(monkeypatch):
     for n in range(6, 14):
         kept.put(f"k{n}", ("token", 200, [], b"x" * 10))
     assert kept.size <= 80 and kept.size == sum(len(e[3]) for e in kept.entries.values())
+
+
+def test_the_project_middleware_is_the_replicated_stack():
+    """A middleware added to settings without its replication here turns the fast path off
+    silently (`_Config.enabled`): as when the admin's language middleware arrived."""
+    from django.conf import settings as project_settings
+
+    from hotpath.fastpath import REPLICATED_MIDDLEWARE
+
+    assert tuple(project_settings.MIDDLEWARE) == REPLICATED_MIDDLEWARE
