@@ -82,9 +82,9 @@ def database_name(url: str) -> str:
 
 
 def admin_connection(url: str):
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn = psycopg.connect(url.rsplit("/", 1)[0] + "/postgres")
     conn.autocommit = True
     return conn
 
@@ -94,18 +94,18 @@ def marker(args) -> str:
 
 
 def existing_marker(url: str) -> str | None:
-    import psycopg2
+    import psycopg
 
     try:
-        conn = psycopg2.connect(url)
-    except psycopg2.OperationalError:
+        conn = psycopg.connect(url)
+    except psycopg.OperationalError:
         return None
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT value FROM bench_meta WHERE key = 'marker'")
             row = cur.fetchone()
             return row[0] if row else None
-    except psycopg2.Error:
+    except psycopg.Error:
         return None
     finally:
         conn.close()
