@@ -143,6 +143,18 @@ def test_query_builder_form_gives_a_clean_shareable_url(page, world):
     assert page.locator("h2#answer-title").inner_text() == "2 states answer the question"
 
 
+def test_country_page_answers_first_and_folds_the_treaty_texts(page, world):
+    page.goto("/countries/gb/")
+    # The answer is on the first screen; the reservation's text is folded under its count.
+    assert page.locator("#findings-title").bounding_box()["y"] < 900
+    summary = page.locator("details.treaty-texts summary").first
+    assert summary.inner_text() == "Declarations and reservations: OPSC (1)"
+    text = page.locator("details.treaty-texts .legal-text").first
+    assert not text.is_visible()
+    summary.click()
+    assert text.is_visible() and "reads article 3" in text.inner_text()
+
+
 def test_downloads_parse_with_the_right_rows(page, world):
     page.goto("/countries/?region=europe")
     with page.expect_download() as info:
