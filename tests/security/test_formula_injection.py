@@ -159,6 +159,7 @@ API_EXPORTS = {
     "provisions": ["LawProvision.label", "LawProvision.heading", "LawProvision.text"],
     "indicators": ["Indicator.name", "Indicator.question"],
     "findings": ["Finding.note"],
+    "changes": [],  # the feed of changes: record names, through the same CSV writer
 }
 
 
