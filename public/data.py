@@ -91,9 +91,9 @@ def parse_list(values: list[str]) -> list[str]:
 
 
 def _name_key(text: str) -> str:
-    """A name as typed, compared without case, accents, punctuation or extra spaces."""
-    words = "".join(c if c.isalnum() else " " for c in sort_key(text))
-    return " ".join(words.split())
+    """A name as typed, compared without case, accents, punctuation or spaces ("cote divoire"
+    is Côte d'Ivoire)."""
+    return "".join(c for c in sort_key(text) if c.isalnum())
 
 
 def resolve_states(entries: list[str], all_states: list) -> tuple[list, list[str]]:
@@ -107,10 +107,12 @@ def resolve_states(entries: list[str], all_states: list) -> tuple[list, list[str
         keys.setdefault(state.iso2.upper(), state)
         keys.setdefault(state.iso3.upper(), state)
     for state in all_states:
-        names = {state.name, _territories("en").get(state.iso2, state.name)}
+        names = {state.name, state.official_name, state.untc_name}
+        names.add(_territories("en").get(state.iso2, state.name))
         names.update(state_name(state, code) for code, _name in settings.LANGUAGES)
         for name in names:
-            keys.setdefault(_name_key(name), state)
+            if name:
+                keys.setdefault(_name_key(name), state)
     chosen: list = []
     not_understood: list[str] = []
     for entry in entries:

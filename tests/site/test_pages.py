@@ -205,6 +205,7 @@ def test_compare_keeps_the_valid_entries_and_names_the_others(client, world):
     [
         "GBR,FRA",  # ISO 3166 alpha-3
         "united kingdom,FRANCE",
+        "United-Kingdom,France.",  # punctuation and spacing as typed
         "Royaume-Uni,france",
         "Reino Unido,Francia",
         "Великобритания,Франция",
