@@ -245,6 +245,9 @@ def test_outside_a_transaction_each_query_carries_the_limit_and_nothing_outlives
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")  # no BEGIN, no SET: in the same round trip
             assert cursor.fetchone()[0] == "50ms"
+            # The query's own rows come back, not the settings' (psycopg 2 and 3 alike).
+            cursor.execute("SELECT 42, %s", ["x"])
+            assert cursor.fetchall() == [(42, "x")]
     with pytest.raises(search.SearchTimeout):
         with search.time_limit(0.05):
             with connection.cursor() as cursor:
@@ -532,3 +535,25 @@ def test_provisions_written_in_bulk_are_searched_with_their_laws(api, library):
     assert found == {gb.pk}
     LawProvision.objects.filter(law=gb, order=90).delete()
     assert not api.get("/api/v1/laws/", {"q": "quillwort", "page_size": 48}).json()["results"]
+
+
+@pytest.mark.parametrize("function", ["search_laws", "search_provisions"])
+def test_a_search_is_two_queries_on_both_engines(library, function):
+    """Issue 15 (Q2): the ids of the matches (and their count), then the page with ranks and
+    snippets; nothing else per search (no data-version read for the query's languages: every
+    installed configuration reads it, known once per process)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from laws.models import Law, LawProvision
+
+    queryset = (
+        Law.objects.published()
+        if function == "search_laws"
+        else LawProvision.objects.filter(law__publication_status="published")
+    )
+    run = getattr(search, function)
+    list(run(queryset, "criminal OR photograph OR besitz"))  # warm: the parsed query is kept
+    with CaptureQueriesContext(connection) as ctx:
+        found = run(queryset, "criminal OR photograph OR besitz")
+        assert found.count() > 0 and all(r.rank is not None for r in found)
+    assert len(ctx.captured_queries) == 2, [q["sql"][:120] for q in ctx.captured_queries]

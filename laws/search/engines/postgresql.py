@@ -16,10 +16,14 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, TextField, Value
 
-from hotpath.cache import versioned
 from laws.search.engines.base import MAX_CANDIDATES, Engine, TableSQL, Target
 from laws.search.query import MARK_END, MARK_START, SNIPPET_WORDS, ParsedQuery, Term
 from laws.search.similarity import TITLE_SIMILARITY
+
+try:
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+except ImportError:  # no PostgreSQL driver installed: this engine is never used
+    is_psycopg3 = False
 
 # ISO 639-1 → PostgreSQL text-search configuration. Only those PostgreSQL has are installed
 # (15 has all of these); any other language (ja, ko, ...) uses `simple`: words as written,
@@ -75,7 +79,12 @@ class _LocalSettings:
         settings = ", ".join(
             f"set_config('{name}', '{value}', true)" for name, value in self.values.items()
         )
-        return execute(f"SELECT {settings}; {sql}", params, many, context)
+        result = execute(f"SELECT {settings}; {sql}", params, many, context)
+        # psycopg 2 leaves the cursor on the last statement's result, psycopg 3 on the first
+        # (the settings'): move it on to the query's own.
+        if is_psycopg3 and cursor is not None:
+            cursor.nextset()
+        return result
 
 
 def _setting_literal(text: str) -> str:
@@ -101,87 +110,81 @@ def set_local(name: str, value: str) -> None:
         )
 
 
-@versioned
-def _law_languages() -> frozenset[str]:
-    from laws.models import Law
-
-    # Published laws only: a draft in a new language must not change a public query.
-    return frozenset(
-        Law.objects.published().order_by().values_list("language", flat=True).distinct()
-    )
+# The crin_* configurations installed, read once per process (`_pg_configs`).
+_installed: list[str] = []
 
 
 def _pg_configs() -> list[str]:
-    """The crin_* configurations to parse the query with: English, simple, and those of the
-    languages of the laws held (a word is stemmed as each of those languages would). The
-    languages are read once per data version."""
-    languages = _law_languages()
-    names = {"english", "simple"} | {
-        LANGUAGE_CONFIGS[code.lower()] for code in languages if code.lower() in LANGUAGE_CONFIGS
-    }
-    return sorted(f"crin_{name}" for name in names)
+    """The configurations to parse the query with: every crin_* configuration installed
+    (English, simple, and one per language PostgreSQL stems: LANGUAGE_CONFIGS), so a word is
+    stemmed as each of those languages would. Read once per process, not from the languages of
+    the laws held: that needed the data version on every request (a round trip of its own) and
+    let a draft in a new language change public answers (issue 12.5)."""
+    if not _installed:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT cfgname FROM pg_ts_config WHERE cfgname LIKE %s ORDER BY cfgname",
+                ["crin\\_%"],
+            )
+            _installed.extend(row[0] for row in cursor.fetchall())
+    return _installed
 
 
-def _pg_config_tsquery(parsed: ParsedQuery, config: str) -> tuple[str, list]:
-    """The query as one configuration reads it: each term through `websearch_to_tsquery`, the
-    terms of a group joined by `||`, the groups by `&&`, exclusions by `&& !!`. Built from the
-    groups, not from the query text: in a tsquery `&` binds tighter than `|`, so the text
-    `a OR b c` would read as a | (b & c)."""
-    parts, params = [], []
-
-    def term(t: Term) -> str:
-        params.extend([config, f'"{" ".join(t.words)}"' if len(t.words) > 1 else t.words[0]])
-        return "websearch_to_tsquery(%s::regconfig, %s)"
-
-    for group in parsed.groups:
-        if all(t.negated for t in group):
-            parts.extend(f"!!{term(t)}" for t in group)
-        else:
-            parts.append("(" + " || ".join(term(t) for t in group if not t.negated) + ")")
-    return "(" + " && ".join(parts) + ")", params
-
-
-def _pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
-    """The OR of the query as each configuration reads it."""
-    sqls, params = [], []
-    for name in _pg_configs():
-        sql, more = _pg_config_tsquery(parsed, name)
-        sqls.append(sql)
-        params += more
-    return f"({' || '.join(sqls)})", params
-
-
-_parsed_queries: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+_parsed_queries: dict[tuple[str, tuple[str, ...]], str] = {}
 PARSED_QUERIES_KEPT = 2048
 
 
-def _pg_queries(parsed: ParsedQuery) -> tuple[str, str]:
-    """(full, match): `_pg_tsquery` as tsquery text, computed by the database once per text and
-    process (then no query, and nothing to plan: its ten-odd `websearch_to_tsquery` calls cost
-    more to plan than the page query took to run); and the query to match with, the OR of the
-    distinct alternatives of `full`, each once. `match` matches exactly what `full` matches,
-    but the planner reads its selectivity right: OR-ing the same word once per configuration
-    (`'quillwort' | 'quillwort' | ...`) made a rare word look common, and a sequential scan of
-    every law was chosen over the GIN index. Ranks and snippets keep `full`."""
+def _term_text(term: Term) -> str:
+    return f'"{" ".join(term.words)}"' if len(term.words) > 1 else term.words[0]
+
+
+def _pg_query(parsed: ParsedQuery) -> str:
+    """The tsquery (as text) to match, rank and cut snippets with. Each term is read by every
+    configuration (`websearch_to_tsquery`) and matches if any reading does; the terms of a group
+    are ORed, the groups ANDed, an excluded term excludes every reading of it. Built from the
+    parsed groups, never from the query text (in a tsquery `&` binds tighter than `|`, so the
+    text `a OR b c` would read as a | (b & c)); an exclusion applies to every reading (OR-ing
+    whole per-configuration queries let a language whose stemmer reads `-russian` differently
+    bring the Russian law back). Each distinct reading once: OR-ing the same word once per
+    configuration (`'quillwort' | 'quillwort' | ...`) made a rare word look common to the
+    planner (a sequential scan of every law over the GIN index) and made ts_rank and
+    ts_headline work through it once per configuration. Computed by the database once per text
+    and process (then no query, and nothing to plan)."""
     configs = tuple(_pg_configs())
-    text = parsed.websearch()
-    key = (text, configs)
+    key = (parsed.websearch(), configs)
     found = _parsed_queries.get(key)
-    if found is None:
-        tsquery, params = _pg_tsquery(parsed)
-        each = []
-        for name in configs:
-            sql, more = _pg_config_tsquery(parsed, name)
-            each.append(f"{sql}::text")
-            params += more
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {tsquery}::text, {', '.join(each)}", params)
-            full, *alternatives = cursor.fetchone()
-        distinct = list(dict.fromkeys(q for q in alternatives if q))
-        found = (full, " | ".join(f"( {q} )" for q in distinct))
-        if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
-            _parsed_queries.clear()
-        _parsed_queries[key] = found
+    if found is not None:
+        return found
+    terms = list(dict.fromkeys(t.words for group in parsed.groups for t in group))
+    with connection.cursor() as cursor:
+        # One row per term and configuration (a widened query has tens of terms).
+        cursor.execute(
+            "SELECT t.i, websearch_to_tsquery(c.name::regconfig, t.term)::text "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, i) "
+            "CROSS JOIN unnest(%s::text[]) WITH ORDINALITY AS c(name, j) ORDER BY t.i, c.j",
+            [[_term_text(Term(words=words)) for words in terms], list(configs)],
+        )
+        rows = cursor.fetchall()
+    readings: dict[tuple[str, ...], list[str]] = {words: [] for words in terms}
+    for i, reading in rows:
+        if reading and reading not in readings[terms[i - 1]]:
+            readings[terms[i - 1]].append(reading)
+
+    def either(words) -> str:
+        return " | ".join(f"( {r} )" for r in readings[words])
+
+    parts = []
+    for group in parsed.groups:
+        if all(t.negated for t in group):
+            parts += [f"!( {either(t.words)} )" for t in group if readings[t.words]]
+        else:
+            alternatives = [either(t.words) for t in group if not t.negated and readings[t.words]]
+            if alternatives:
+                parts.append("( " + " | ".join(alternatives) + " )")
+    found = " & ".join(parts) if any(not p.startswith("!") for p in parts) else ""
+    if len(_parsed_queries) >= PARSED_QUERIES_KEPT:
+        _parsed_queries.clear()
+    _parsed_queries[key] = found
     return found
 
 
@@ -451,13 +454,13 @@ class PostgreSQLEngine(Engine):
     vendor = "postgresql"
 
     def expressions(self, parsed: ParsedQuery, target: Target) -> tuple:
-        full, match = _pg_queries(parsed)
+        match = _pg_query(parsed)
         condition = TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
-        rank = TableSQL("ts_rank({t}.search_document, %s::tsquery)", [full], FloatField())
+        rank = TableSQL("ts_rank({t}.search_document, %s::tsquery)", [match], FloatField())
         snippet = TableSQL(
             f"ts_headline(crin_ts_config({LANGUAGE[target.table]}), "
             f"{SNIPPET_TEXT[target.table]}, %s::tsquery, %s)",
-            [full, HEADLINE_OPTIONS],
+            [match, HEADLINE_OPTIONS],
             TextField(),
         )
         return condition, rank, snippet
