@@ -32,7 +32,7 @@ def laws():
         year_enacted=1993,
         date_adopted=datetime.date(1993, 8, 26),
         date_in_force=datetime.date(1994, 10, 1),
-        date_repealed=datetime.date(2030, 1, 1),
+        date_repealed=datetime.date(2024, 1, 1),  # a date in the future is refused (issue 12.4)
         source_url="https://www.legislation.govt.nz/act/public/1993/0094/latest/",
         verified=True,
         verification_source="NZ Legislation, checked 2026",
