@@ -143,8 +143,8 @@ class Hit:
     year: int | None = None
     indicators: set = field(default_factory=set)
     sort: tuple = ()
-    # With a query: how well it matches, 0..1 (the engine's rank over the best of its type).
-    relevance: float = 0.0
+    # With a query: the hit's place in the engine's order for its type (best first).
+    position: int = 0
 
 
 @dataclass
@@ -168,15 +168,6 @@ def _db_match(words: list[str], fields: list[str]) -> Q:
 
 
 TYPE_ORDER = {"country": 0, "law": 1, "provision": 2}
-
-
-def _best_rank(records) -> float:
-    return max((getattr(r, "rank", None) or 0.0 for r in records), default=0.0)
-
-
-def _relevance(record, best: float) -> float:
-    rank = getattr(record, "rank", None) or 0.0
-    return rank / best if best > 0 else 0.0
 
 
 def _engine(function, queryset, q: str):
@@ -230,7 +221,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                     detail=_(state.subregion.name),
                     indicators=set(findings[state.pk]),
                     sort=(0, sort_key(name)),
-                    relevance=1.0,
+                    position=-1,
                 )
             )
     law_indicators = defaultdict(set)
@@ -246,8 +237,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
         .order_by("state__name", "year_enacted", "title", "pk")
     )
     found_laws = _engine(engine.search_laws, laws, query.q) if full_text else []
-    best = _best_rank(found_laws)
-    for law in found_laws:
+    for position, law in enumerate(found_laws):
         hits.append(
             Hit(
                 type="law",
@@ -259,7 +249,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                 year=law.year_enacted,
                 indicators=law_indicators[law.pk],
                 sort=(1, sort_key(state_name(law.state)), law.year_enacted or 0),
-                relevance=_relevance(law, best),
+                position=position,
             )
         )
     provisions = (
@@ -274,8 +264,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
         if full_text
         else []
     )
-    best = _best_rank(provisions)
-    for p in provisions:
+    for position, p in enumerate(provisions):
         hits.append(
             Hit(
                 type="provision",
@@ -292,7 +281,7 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
                 year=p.law.year_enacted,
                 indicators={i.pk for i in p.indicators.all()},
                 sort=(2, sort_key(state_name(p.law.state)), p.law_id, p.order),
-                relevance=_relevance(p, best),
+                position=position,
             )
         )
 
@@ -339,11 +328,11 @@ def _search(query: SearchQuery, full_text: bool = True) -> SearchResult:
 
     results = matching()
     if query.q.strip():
-        # Relevance order, as in the API: laws and provisions in the engine's rank order, the
-        # two lists merged by rank relative to the best of each (ranks of laws and provisions
-        # are not on one scale); countries matched by name first. A stable sort: ties keep the
-        # engine's order.
-        results.sort(key=lambda h: (-h.relevance, TYPE_ORDER[h.type]))
+        # Relevance order, as in the API: laws and provisions each in the engine's rank order
+        # (the API's), the two lists taken in turn (ranks of laws and of provisions are not on
+        # one scale: the best law, the best provision, the second law, ...); countries matched
+        # by name first.
+        results.sort(key=lambda h: (h.position, TYPE_ORDER[h.type]))
     else:
         results.sort(key=lambda h: h.sort)
     facets = _facets(query, matching, finding_of, treaty_of)

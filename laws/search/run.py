@@ -5,7 +5,7 @@ many), then rank and cut snippets for those only; when nothing matched, the typo
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from laws.search.engines import engine
 from laws.search.engines.base import LAWS, MAX_CANDIDATES, PROVISIONS, Target
@@ -27,6 +27,7 @@ def _search(queryset: QuerySet, text: str, target: Target) -> QuerySet:
     # Their ids are read first, in one query that also tells whether anything matched (the typo
     # fallback) and how many (the count): the full-text match runs once, not once per query.
     candidates = _candidates(queryset, condition)
+    searched = widened
     if not candidates:
         # Typos: a word within a typo of a vocabulary term is read as that term; failing
         # that, records whose title (a provision: heading, or its law's title) is close.
@@ -34,9 +35,15 @@ def _search(queryset: QuerySet, text: str, target: Target) -> QuerySet:
         if typo != widened:
             condition, rank, snippet = current.expressions(typo, target)
             candidates = _candidates(queryset, condition)
+            searched = typo
         if not candidates:
             words = " ".join(parsed.positive_words)
             return current.similar_titles(queryset, words, ordering, target)
+    if searched != parsed:
+        # The words typed first, their equivalents of the vocabulary (other languages, other
+        # forms) after: a row matching the query as typed ranks 1 + its rank for it; the rank
+        # for the widened query, mapped into [0, 0.5), orders the rest and breaks ties.
+        rank = current.rank(parsed, target, matched=1.0) + rank * Value(0.5) / (rank + Value(1.0))
     return _counted(
         queryset.filter(current.among(candidates))
         .annotate(rank=rank, snippet=snippet)

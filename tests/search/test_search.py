@@ -362,8 +362,10 @@ def test_law_search_matches_provision_texts_best_first(api, library):
     # (the 1978 Act's s. 1 summary says "possessing": the same stem; the Code pénal's
     # art. 227-23 "détenir", which the vocabulary reads as possession)
     assert set(found) == {cja.pk, de.pk, fr.pk, gb.pk, finances.pk}
-    # A heading that says it before a summary that does, the passing mention last.
-    assert found.index(cja.pk) < found.index(gb.pk) and found[-1] == finances.pk
+    # A heading that says it before a summary that does, before a passing mention; laws that
+    # say it only in another language (the vocabulary's equivalents: "détenir") after those.
+    assert found.index(cja.pk) < found.index(gb.pk) < found.index(finances.pk)
+    assert found.index(finances.pk) < found.index(fr.pk)
     assert all("<mark>" in r["snippet"] for r in body["results"])
     # A summary, and an English text, are searched too.
     assert [r["id"] for r in api.get("/api/v1/laws/", {"q": "obtain"}).json()["results"]] == [de.pk]
@@ -436,6 +438,15 @@ def test_a_legal_term_in_any_language_finds_the_same_provisions(api, library, po
     assert laws == {r["id"] for r in api.get("/api/v1/laws/", {"q": "posesión"}).json()["results"]}
     # A word that names no indicator is not widened.
     assert provision_ids(api, "оборот") == [possession["ru"].pk]
+
+
+def test_the_words_typed_come_before_their_equivalents(api, library, possession):
+    """Same provisions whatever the language of the query, the ones in the words typed first."""
+    english = provision_ids(api, "possession")
+    spanish = provision_ids(api, "posesión")
+    assert set(english) == set(spanish)
+    assert english[0] == possession["s160"].pk
+    assert spanish[0] == possession["es"].pk
 
 
 def test_the_spanish_site_finds_by_posesion_what_the_english_one_finds_by_possession(

@@ -63,6 +63,11 @@ class Engine:
         better; the snippet raw, with MARK_START/MARK_END around matches."""
         raise NotImplementedError
 
+    def rank(self, parsed: ParsedQuery, target: Target, matched: float = 0.0):
+        """How well a row matches `parsed` (higher is better), plus `matched` when it matches
+        at all; 0 when it does not."""
+        raise NotImplementedError
+
     def among(self, ids: list[int]):
         """A filter keeping the rows whose id is in `ids` (the candidates)."""
         raise NotImplementedError

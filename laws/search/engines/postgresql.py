@@ -456,7 +456,7 @@ class PostgreSQLEngine(Engine):
     def expressions(self, parsed: ParsedQuery, target: Target) -> tuple:
         match = _pg_query(parsed)
         condition = TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
-        rank = TableSQL("ts_rank({t}.search_document, %s::tsquery)", [match], FloatField())
+        rank = self.rank(parsed, target)
         snippet = TableSQL(
             f"ts_headline(crin_ts_config({LANGUAGE[target.table]}), "
             f"{SNIPPET_TEXT[target.table]}, %s::tsquery, %s)",
@@ -464,6 +464,17 @@ class PostgreSQLEngine(Engine):
             TextField(),
         )
         return condition, rank, snippet
+
+    def rank(self, parsed: ParsedQuery, target: Target, matched: float = 0.0):
+        query = _pg_query(parsed)
+        if not matched:
+            return TableSQL("ts_rank({t}.search_document, %s::tsquery)", [query], FloatField())
+        return TableSQL(
+            "CASE WHEN {t}.search_document @@ %s::tsquery "
+            "THEN %s + ts_rank({t}.search_document, %s::tsquery) ELSE 0.0 END",
+            [query, float(matched), query],
+            FloatField(),
+        )
 
     def among(self, ids: list[int]):
         # One array parameter: `pk__in` prepares each of up to 1,000 ids in Python.

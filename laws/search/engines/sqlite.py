@@ -178,16 +178,10 @@ class SQLiteEngine(Engine):
     def expressions(self, parsed: ParsedQuery, target: Target) -> tuple:
         match = parsed.fts5()
         fts = SQLITE_FTS[target.table][0]
-        weights = ", ".join(str(w) for w in WEIGHTS[target.table])
         condition = TableSQL(
             f"{{t}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match], BooleanField()
         )
-        rank = TableSQL(
-            f"(SELECT -bm25({fts}, {weights}) FROM {fts} "
-            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
-            [match],
-            FloatField(),
-        )
+        rank = self.rank(parsed, target)
         snippet = TableSQL(
             f"(SELECT snippet({fts}, -1, %s, %s, ' … ', {SNIPPET_WORDS}) FROM {fts} "
             f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id)",
@@ -195,6 +189,16 @@ class SQLiteEngine(Engine):
             TextField(),
         )
         return condition, rank, snippet
+
+    def rank(self, parsed: ParsedQuery, target: Target, matched: float = 0.0):
+        fts = SQLITE_FTS[target.table][0]
+        weights = ", ".join(str(w) for w in WEIGHTS[target.table])
+        return TableSQL(
+            f"coalesce((SELECT {float(matched)!r} - bm25({fts}, {weights}) FROM {fts} "
+            f"WHERE {fts} MATCH %s AND {fts}.rowid = {{t}}.id), 0.0)",
+            [parsed.fts5()],
+            FloatField(),
+        )
 
     def among(self, ids: list[int]):
         return Q(pk__in=ids)
