@@ -43,5 +43,7 @@ def test_evidence_autocomplete_lists_only_the_findings_state(
         texts = options.all_inner_texts()
     finally:
         context.close()
-    assert any("Penal Code RR" in t for t in texts), texts
-    assert not any("Penal Code FF" in t for t in texts), texts
+    # Labelled as an editor reads them: "<state> — <law title>, <label> <heading>" (issue 12).
+    assert texts == [own.evidence_label()], texts
+    assert texts[0].startswith("Ruritania — ") and ", s. 1 " in texts[0]
+    assert not any("Freedonia" in t for t in texts), texts
