@@ -54,19 +54,42 @@ def editor(transactional_db):
     return user
 
 
-@pytest.fixture
-def page(browser, live_server, editor):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def reviewer():
+    """A reviewer: the Reviewers group as laws/migrations/0008 makes it (editors' permissions and
+    the publish permissions, applying a UNTC refresh among them)."""
+    reviewers = importlib.import_module("laws.migrations.0008_reviewers_administrators_groups")
+    group, _ = Group.objects.get_or_create(name="Reviewers")
+    publish = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, _model, codename in reviewers.PUBLISH
+    ]
+    group.permissions.set([*editors_group().permissions.all(), *publish])
+    user = saved_user(username="reviewer", is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+def log_in(browser, base_url, user):
+    """A browser context of its own for `user`, logged in to the admin (password and second
+    factor), on the import batches."""
+    context = browser.new_context(base_url=base_url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
+    page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.fill("#id_otp_token", totp_code(editor))  # the second factor
+    page.fill("#id_otp_token", totp_code(user))  # the second factor
     page.click("input[type=submit]")
     page.get_by_role("link", name="Import batches").first.click()
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, editor):
+    page = log_in(browser, live_server.url, editor)
     yield page
-    context.close()
+    for context in browser.contexts:
+        context.close()
 
 
 def text_of(page) -> str:
@@ -152,7 +175,16 @@ def test_an_editor_refreshes_opsc_from_a_newer_untc_page(page):
     assert rows[1] == "participation changed Albania consent to be bound: 2008-02-05 → 2008-02-06"
     assert rows[2].startswith("reservation removed Argentina, reservation 1")
     assert not Participation.objects.filter(state__iso2="PW").exists()  # nothing written yet
+    # The refresh changes published treaty data: the editor cannot apply it; it waits for review.
+    assert page.get_by_role("button", name="Apply these changes").count() == 0
+    assert "a reviewer applies it" in page.locator(".messagelist").inner_text()
+    batch_url = page.url
 
+    # The reviewer opens the same batch, reads the same differences and applies them.
+    page = log_in(page.context.browser, page.url.split("/admin/")[0], reviewer())
+    page.goto(batch_url)
+    rows = [" ".join(r.split()) for r in page.locator("table.untc-diff tbody tr").all_inner_texts()]
+    assert len(rows) == 3 and rows[0].startswith("participation new Palau"), rows
     page.get_by_role("button", name="Apply these changes").click()
 
     assert "Applied:" in page.locator(".messagelist").inner_text()
