@@ -10,8 +10,10 @@ from treaties.models import Treaty
 
 from . import data
 from .exports import zip_response
+from .parameters import accepts
 
 
+@accepts()
 def downloads(request):
     return render(
         request,
@@ -20,6 +22,7 @@ def downloads(request):
     )
 
 
+@accepts(file=True)
 def dataset(request):
     today = datetime.date.today()
     files, _counts = dataset_files(released=today)

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from .data import BadQuery
 
 
-def accepts(*names: str):
+def accepts(*names: str, file: bool = False):
+    """The page reads `names`; `file`: the answer is a file (a download), which cannot carry the
+    note, so an unknown parameter is a 400 page naming it."""
     accepted = frozenset(names)
 
     def decorate(view):
@@ -22,7 +24,7 @@ def accepts(*names: str):
         def wrapper(request, *args, **kwargs):
             unknown = [name for name in request.GET if name not in accepted]
             request.unknown_parameters = unknown
-            if unknown and "format" in accepted and request.GET.get("format"):
+            if unknown and (file or ("format" in accepted and request.GET.get("format"))):
                 errors = [
                     BadQuery(name, _("This page does not use this parameter.")) for name in unknown
                 ]

@@ -57,6 +57,10 @@ class SearchQuery:
     decade: int | None = None
     page: str = "1"
 
+    # The query parameters `from_params` reads (public.parameters.accepts: any other is said).
+    PARAMETERS = ("q", "page", "type", "region", "indicator", "status", "treaty")
+    PARAMETERS += ("treaty_status", "kind", "decade")
+
     @classmethod
     def from_params(cls, params) -> "SearchQuery":
         query = cls(q=params.get("q", "").strip()[:200], page=params.get("page", "1"))

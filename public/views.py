@@ -739,6 +739,7 @@ def topic(request, slug: str):
     )
 
 
+@accepts(*SearchQuery.PARAMETERS)
 def search_view(request):
     try:
         query = SearchQuery.from_params(request.GET)

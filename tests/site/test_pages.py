@@ -417,11 +417,13 @@ def test_country_finding_shows_text_source_dates_and_scope(client, world):
         "/treaties/opsc/",
         "/compare/",
         "/topics/csam/",
+        "/search/?q=possession",
+        "/downloads/",
     ],
 )
 def test_no_parameter_is_silently_ignored(client, world, path):
     """Issue 13.1: a parameter the page does not use is said on the page."""
-    response = client.get(path, {"colour": "blue"})
+    response = client.get(path + ("&" if "?" in path else "?") + "colour=blue")
     assert response.status_code == 200
     note = text(response).split("Not understood")[1][:120]
     assert "colour" in note and "shows its answer without it" in note
@@ -441,6 +443,9 @@ def test_an_export_with_an_unknown_parameter_is_refused(client, world):
     response = client.get("/countries/?criminalises=production&format=csv")
     assert response.status_code == 400 and "criminalises" in text(response)
     assert client.get("/countries/?region=europe&format=csv").status_code == 200
+    # The dataset is a file too: a parameter it does not read is refused, by name.
+    response = client.get("/downloads/dataset.zip?format=json")
+    assert response.status_code == 400 and "format" in text(response)
 
 
 def test_favicon(client, world):
