@@ -5,17 +5,7 @@ lives in `laws.search.engines.postgresql` (idempotent); see docs/SEARCH_AND_TIME
 
 from django.db import migrations
 
-
-def install(apps, schema_editor):
-    from laws.search import install as install_search
-
-    install_search(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    from laws.search import uninstall as uninstall_search
-
-    uninstall_search(schema_editor)
+from laws.search_migration import reinstall_search
 
 
 class Migration(migrations.Migration):
@@ -24,5 +14,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install, uninstall, elidable=False),
+        reinstall_search(),
     ]
