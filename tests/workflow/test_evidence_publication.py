@@ -239,3 +239,35 @@ def test_deleting_the_only_evidence_withdraws_the_finding_not_a_second_one(ugand
     law.delete()
     both.refresh_from_db()
     assert both.publication_status == WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_the_last_evidence_of_a_public_yes_cannot_be_taken_away_by_any_call(uganda):
+    """remove(), clear() and set() from either side of the relation never leave a published yes
+    without evidence (the API would say "yes" citing nothing); a replacement is fine, and a draft
+    may lose its evidence."""
+    state, law, s23, production = uganda
+    Law.objects.filter(pk=law.pk).update(publication_status=PUBLISHED)
+    s24 = LawProvisionFactory(law=law, label="s. 24")
+    s24.indicators.add(production)
+    finding = FindingFactory(state=state, indicator=production, evidence=[s23])
+    refused = "cannot be left without evidence"
+    for take_away in (
+        lambda: finding.evidence.remove(s23),
+        lambda: finding.evidence.clear(),
+        lambda: finding.evidence.set([]),
+        lambda: s23.findings.remove(finding),
+        lambda: s23.findings.clear(),
+        lambda: s23.findings.set([]),
+    ):
+        with pytest.raises(ValidationError, match=refused), transaction.atomic():
+            take_away()
+        assert list(finding.evidence.all()) == [s23]
+    assert public_answer("UG", "production") == ("yes", [s23.pk])
+    # Replacing the evidence is a normal edit (Django's set() removes before it adds).
+    finding.evidence.set([s24])
+    assert list(finding.evidence.all()) == [s24]
+    # A finding that is not public may lose its evidence.
+    Finding.objects.filter(pk=finding.pk).update(publication_status=DRAFT)
+    finding.evidence.clear()
+    assert finding.evidence.count() == 0
