@@ -54,6 +54,17 @@ def _code(n: int, width: int) -> str:
     return out
 
 
+def _free_m49() -> list[str]:
+    import pycountry
+
+    taken = {country.numeric for country in pycountry.countries}
+    free = [f"{code:03d}" for code in range(1, 1000) if f"{code:03d}" not in taken]
+    return sorted(free, key=lambda code: (code < "900", code))
+
+
+FREE_M49 = _free_m49()
+
+
 class StateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = State
@@ -61,7 +72,9 @@ class StateFactory(factory.django.DjangoModelFactory):
 
     iso2 = factory.Sequence(lambda n: _code(n + 26 * 10, 2))  # starts at "KA": clear of real codes
     iso3 = factory.LazyAttribute(lambda o: o.iso2 + "X")
-    m49 = factory.Sequence(lambda n: f"{900 + n % 100:03d}" if n < 100 else f"{n % 1000:03d}")
+    # Codes no real state has (the tests also load the real states, and set real codes on
+    # factory states): the user-assigned 900-999 first, then the other unassigned ones.
+    m49 = factory.Sequence(lambda n: FREE_M49[n % len(FREE_M49)])
     name = factory.Sequence(lambda n: f"State {n}")
     subregion = factory.SubFactory(SubregionFactory)
     region = factory.LazyAttribute(lambda o: o.subregion.parent)
