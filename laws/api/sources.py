@@ -14,7 +14,14 @@ SOURCE_SCHEMA = {
     "type": "object",
     "nullable": True,
     "properties": {
-        "url": {"type": "string", "format": "uri", "description": "The page read."},
+        # An IRI, not only a URI: the address of a law may hold non-ASCII characters as its
+        # publisher writes it (a Chinese path on github.com/LawRefBook/Laws, say).
+        "url": {
+            "type": "string",
+            "format": "iri",
+            "description": "The page read (as its publisher writes it: may hold non-ASCII "
+            "characters).",
+        },
         "grade": {
             "type": "string",
             "enum": SourceGrade.values,
