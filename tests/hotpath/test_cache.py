@@ -112,10 +112,13 @@ def test_evidence_changes_and_deletions_invalidate(api, europe):
     assert len(evidence()) == 1
     finding.evidence.add(LawProvisionFactory(law__state=gb))  # m2m_changed
     assert len(evidence()) == 2
-    finding.evidence.clear()
+    # A published yes never loses its last evidence (laws.signals.guard_removal): first a "no"
+    # with its note, then the evidence goes (m2m_changed, post_clear).
     finding.status = FindingStatus.NO
     finding.note = "Reviewed the Penal Code."
     finding.save()
+    api.get(detail)  # the answer after the save, cached
+    finding.evidence.clear()
     assert evidence() == []
     finding.delete()  # post_delete
     statuses = {f["indicator"]: f["status"] for f in api.get(detail).json()["findings"]}
