@@ -20,9 +20,14 @@ from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
 from hotpath.compiled import CompiledQueries
 from laws.models import NOT_ASSESSED, Finding
-from treaties.models import Objection, Participation, Reservation, State, participation_status
+from treaties.models import Objection, Participation, State, participation_status
 
-from .compact import attach_evidence, indicators_with_topics, rows_json, with_evidence
+from .compact import (
+    attach_evidence,
+    indicators_with_topics,
+    with_evidence,
+    with_reservations,
+)
 from .sources import finding_scope, finding_sources, source_dict, verification_sentence
 
 detail_sql = CompiledQueries()
@@ -55,21 +60,7 @@ def _queries(iso2: str):
         "un_status",
     )
     participations = (
-        Participation.objects.published()
-        .filter(state__iso2=iso2)
-        .annotate(
-            reservations_json=rows_json(
-                Reservation.objects.all(),
-                "participation",
-                id="pk",
-                kind="kind",
-                heading="heading",
-                text="text",
-                date="date",
-                withdrawn_date="withdrawn_date",
-                order="order",
-            )
-        )
+        with_reservations(Participation.objects.published().filter(state__iso2=iso2))
         .order_by("treaty__order", "treaty__code")
         .values_list(
             "treaty_id",
