@@ -16,6 +16,16 @@ def compiled_translations():
     compile_messages()
 
 
+def pytest_configure(config):
+    """Passwords in tests are hashed with a fast hasher (Django's advice for test suites): the
+    production PBKDF2 costs 0.5-2 s per hash on this machine, paid by every test user created
+    and every login. What the tests check of passwords (validation, login, 2FA) does not depend
+    on the algorithm; production keeps Django's default hashers."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 CHROMIUM = browsing.CHROMIUM or "/usr/bin/chromium"
 
 
@@ -123,6 +133,11 @@ REFERENCE_LEVELS = {
     "topics": lambda: (REFERENCE_LEVELS["reference"](), _command("load_topics")),
     "starter_set": lambda: (REFERENCE_LEVELS["topics"](), _starter_set()),
     "untc_crc_opsc": lambda: (REFERENCE_LEVELS["reference"](), _untc("crc", "opsc")),
+    "untc_opsc": lambda: (REFERENCE_LEVELS["reference"](), _untc("opsc")),
+    "untc_opsc_linked": lambda: (REFERENCE_LEVELS["untc_opsc"](), _command("link_reservations")),
+    "untc_all": lambda: (REFERENCE_LEVELS["reference"](), _untc("crc", "opac", "opsc", "opic")),
+    "starter_set_opsc": lambda: (REFERENCE_LEVELS["starter_set"](), _untc("opsc")),
+    "national": lambda: (REFERENCE_LEVELS["topics"](), _command("import_laws")),
 }
 
 
@@ -156,6 +171,13 @@ def reference(db, reference_snapshots):
 def topics(db, reference_snapshots):
     """The reference data and the CSAM topic with its eleven indicators."""
     reference_snapshots.restore("topics")
+
+
+@pytest.fixture
+def opsc(db, reference_snapshots):
+    """The reference data and the OPSC page of 2026-02-03 imported as `manage.py import_untc`
+    does (published)."""
+    reference_snapshots.restore("untc_opsc")
 
 
 @pytest.fixture

@@ -30,8 +30,9 @@ def read_csv(path):
 
 
 @pytest.fixture
-def data(starter_set):
-    call_command("import_untc", "data/untc/opsc.html", stdout=io.StringIO())
+def data(db, reference_snapshots):
+    # The bulk-format set and the OPSC page (`manage.py import_untc data/untc/opsc.html`).
+    reference_snapshots.restore("starter_set_opsc")
     # A draft law with a provision, a withdrawn finding and a draft participation: none of them
     # may appear in a release.
     # (Set directly: withdrawing the law through save() now withdraws the findings resting on

@@ -36,11 +36,10 @@ def reviewer_client(db):
 
 
 @pytest.fixture
-def opsc(reference):
+def opsc(db, reference_snapshots):
     """The OPSC page of 2026-02-03 imported as `manage.py import_untc` does (published), with
-    the reservations linked to the provisions their text names."""
-    call_command("import_untc", str(UNTC_DIR / "opsc.html"), stdout=io.StringIO())
-    call_command("link_reservations", stdout=io.StringIO())
+    the reservations linked to the provisions their text names (`link_reservations`)."""
+    reference_snapshots.restore("untc_opsc_linked")
 
 
 def as_csv(rows) -> bytes:

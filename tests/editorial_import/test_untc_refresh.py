@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from laws.models import ImportBatch, ImportBatchStatus
@@ -13,11 +12,6 @@ from treaties.models import Objection, Participation, Reservation
 from .conftest import UNTC_DIR
 
 UNTC = reverse("admin:laws_importbatch_untc")
-
-
-@pytest.fixture
-def opsc(reference):
-    call_command("import_untc", str(UNTC_DIR / "opsc.html"), stdout=io.StringIO())
 
 
 def edited_page() -> bytes:

@@ -41,8 +41,9 @@ def real_files() -> dict[str, dict]:
 
 
 @pytest.fixture
-def national(topics):
-    import_laws()
+def national(db, reference_snapshots):
+    """Every state file in data/laws/states/ imported (`manage.py import_laws`), over `topics`."""
+    reference_snapshots.restore("national")
 
 
 # --- The real data ----------------------------------------------------------------------------

@@ -8,11 +8,9 @@ only) to hold the rule for withdrawn states too.
 """
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 from laws.api.views import all_statuses, status_sql, with_status_summary
@@ -27,14 +25,9 @@ PARTY, SIGNATORY = ParticipationStatus.PARTY.value, ParticipationStatus.SIGNATOR
 
 
 @pytest.fixture
-def real_data():
-    call_command("load_states", stdout=StringIO())
-    call_command("load_treaties", stdout=StringIO())
-    call_command(
-        "import_untc",
-        *(str(UNTC / f"{name}.html") for name in ("crc", "opac", "opsc", "opic")),
-        stdout=StringIO(),
-    )
+def real_data(db, reference_snapshots):
+    """The states, treaties and the four UNTC pages (CRC, OPAC, OPSC, OPIC) imported."""
+    reference_snapshots.restore("untc_all")
 
 
 def withdraw(iso2: str, treaty: str, day: datetime.date) -> Participation:
