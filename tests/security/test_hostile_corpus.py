@@ -57,7 +57,7 @@ def api_endpoints():
     return endpoints
 
 
-def public_pages(law_pk):
+def public_pages():
     """(template, argument names) for every pattern of public/urls.py, in English and French."""
     pages = []
 
@@ -72,10 +72,8 @@ def public_pages(law_pk):
                 pages.append(("/" + template, names))
 
     walk(public_urls.urlpatterns)
-    samples = {**SAMPLE_ARGUMENTS, "pk": str(law_pk)}
-    for language in ("", "/fr"):
-        for template, names in list(pages):
-            yield language + template, names, samples
+    # In French, the pages whose path takes an argument (the same views: paths only).
+    return pages + [("/fr" + template, names) for template, names in pages if names]
 
 
 def check(response, url, *, api):
@@ -96,61 +94,75 @@ def quiet_client(client, caplog):
     return client
 
 
+# One test per endpoint and per page, so that the suite's workers share them; a new endpoint or
+# page is a new test without editing this file.
 @pytest.mark.django_db
-def test_api_endpoints_survive_the_corpus(quiet_client, world):
+@pytest.mark.parametrize(
+    ("url", "parameters"), api_endpoints(), ids=[url for url, _ in api_endpoints()]
+)
+def test_api_endpoints_survive_the_corpus(quiet_client, world, url, parameters):
     client = quiet_client
     sent = 0
-    for url, parameters in api_endpoints():
-        if "{key}" in url:
-            for segment in CORPUS["path_segments"]:
-                target = url.replace("{key}", segment)
-                check(get(client, target), target, api=True)
-                sent += 1
-            url = url.replace("{key}", "GB")
-        names = sorted(parameters) or ["q"]
-        for index, value in enumerate(CORPUS["values"]):
-            encoded = quote(value, safe="", errors="surrogatepass")
-            # Every value in every parameter at once, then in each parameter alone (every
-            # other value: the suite's time is bounded).
-            alone = names if index % 2 == 0 else []
-            for query in [
-                "&".join(f"{n}={encoded}" for n in names),
-                *(f"{n}={encoded}" for n in alone),
-            ]:
-                check(get(client, url, query), f"{url}?{query[:80]}", api=True)
-                sent += 1
-        for query in CORPUS["query_strings"]:
+    if "{key}" in url:
+        for segment in CORPUS["path_segments"]:
+            target = url.replace("{key}", segment)
+            check(get(client, target), target, api=True)
+            sent += 1
+        url = url.replace("{key}", "GB")
+    names = sorted(parameters) or ["q"]
+    for index, value in enumerate(CORPUS["values"]):
+        encoded = quote(value, safe="", errors="surrogatepass")
+        # Every value in every parameter at once, then in each parameter alone (every other
+        # value: the suite's time is bounded).
+        alone = names if index % 2 == 0 else []
+        for query in [
+            "&".join(f"{n}={encoded}" for n in names),
+            *(f"{n}={encoded}" for n in alone),
+        ]:
             check(get(client, url, query), f"{url}?{query[:80]}", api=True)
             sent += 1
-        for headers in CORPUS["headers"]:
-            check(get(client, url, **headers), f"{url} {headers}", api=True)
-            sent += 1
-    assert sent > 1000
+    for query in CORPUS["query_strings"]:
+        check(get(client, url, query), f"{url}?{query[:80]}", api=True)
+        sent += 1
+    for headers in CORPUS["headers"]:
+        check(get(client, url, **headers), f"{url} {headers}", api=True)
+        sent += 1
+    values, strings, headers = (len(CORPUS[k]) for k in ("values", "query_strings", "headers"))
+    assert sent >= values + strings + headers
+
+
+def test_the_corpus_reaches_every_endpoint_and_page():
+    endpoints = [url for url, _parameters in api_endpoints()]
+    assert {"/api/v1/countries/", "/api/v1/countries/{key}/", "/api/v1/laws/"} <= set(endpoints)
+    pages = [template for template, _names in public_pages()]
+    assert {"/", "/countries/{iso2}/", "/compare/", "/fr/countries/{iso2}/"} <= set(pages)
 
 
 @pytest.mark.django_db
-def test_public_pages_survive_the_corpus(quiet_client, world):
+@pytest.mark.parametrize(
+    ("template", "names"), public_pages(), ids=[template for template, _ in public_pages()]
+)
+def test_public_pages_survive_the_corpus(quiet_client, world, template, names):
     client = quiet_client
-    law_pk = world.pca.pk
-    for template, names, samples in public_pages(law_pk):
-        url = template.format(**samples)
-        for name in names:
-            for segment in CORPUS["path_segments"]:
-                target = template.format(**{**samples, name: segment})
-                check(get(client, target), target, api=False)
-        if template.startswith("/fr/"):  # the same views: paths only, in French
-            continue
-        for index, value in enumerate(CORPUS["values"]):
-            encoded = quote(value, safe="", errors="surrogatepass")
-            alone = PAGE_PARAMETERS if index % 8 == 0 else []
-            queries = ["&".join(f"{n}={encoded}" for n in PAGE_PARAMETERS)]
-            queries += [f"{n}={encoded}" for n in alone]
-            for query in queries:
-                check(get(client, url, query), f"{url}?{query[:80]}", api=False)
-        for query in CORPUS["query_strings"]:
+    samples = {**SAMPLE_ARGUMENTS, "pk": str(world.pca.pk)}
+    url = template.format(**samples)
+    for name in names:
+        for segment in CORPUS["path_segments"]:
+            target = template.format(**{**samples, name: segment})
+            check(get(client, target), target, api=False)
+    if template.startswith("/fr/"):  # the same views: paths only, in French
+        return
+    for index, value in enumerate(CORPUS["values"]):
+        encoded = quote(value, safe="", errors="surrogatepass")
+        alone = PAGE_PARAMETERS if index % 8 == 0 else []
+        queries = ["&".join(f"{n}={encoded}" for n in PAGE_PARAMETERS)]
+        queries += [f"{n}={encoded}" for n in alone]
+        for query in queries:
             check(get(client, url, query), f"{url}?{query[:80]}", api=False)
-        for headers in CORPUS["headers"]:
-            check(get(client, url, **headers), f"{url} {headers}", api=False)
+    for query in CORPUS["query_strings"]:
+        check(get(client, url, query), f"{url}?{query[:80]}", api=False)
+    for headers in CORPUS["headers"]:
+        check(get(client, url, **headers), f"{url} {headers}", api=False)
 
 
 @pytest.mark.django_db
