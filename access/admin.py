@@ -5,6 +5,8 @@ Only users granted the access app's permissions (superusers) see this; editors d
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import KEY_SCHEME, ApiKey
 
@@ -25,11 +27,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
     fields = ["name", "contact_email", "requests_per_minute", "note", *readonly_fields]
     actions = ["revoke_keys"]
 
-    @admin.display(description="key")
+    @admin.display(description=_("key"))
     def key_prefix(self, obj):
-        return f"{KEY_SCHEME}_{obj.prefix}_…" if obj.prefix else "(issued on save)"
+        return f"{KEY_SCHEME}_{obj.prefix}_…" if obj.prefix else gettext("(issued on save)")
 
-    @admin.display(boolean=True)
+    @admin.display(description=_("active"), boolean=True)
     def active(self, obj):
         return obj.is_active
 
@@ -42,17 +44,24 @@ class ApiKeyAdmin(admin.ModelAdmin):
         messages.warning(
             request,
             format_html(
-                "The key for {} is <code>{}</code>. Copy it now: it is stored only as a hash "
-                "and will not be shown again.",
+                gettext(
+                    "The key for {} is <code>{}</code>. Copy it now: it is stored only as a "
+                    "hash and will not be shown again."
+                ),
                 obj.name,
                 key,
             ),
         )
 
-    @admin.action(description="Revoke the selected keys", permissions=["change"])
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
     def revoke_keys(self, request, queryset):
         revoked = 0
         for api_key in queryset.filter(revoked_at__isnull=True):
             api_key.revoke()
             revoked += 1
-        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d key.", "Revoked %(count)d keys.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 KEY_SCHEME = "crin"
 
@@ -30,32 +31,35 @@ class ApiKeyQuerySet(models.QuerySet):
 
 
 class ApiKey(models.Model):
-    name = models.CharField("partner", max_length=200, help_text="Who uses this key.")
-    contact_email = models.EmailField(blank=True)
-    note = models.TextField(blank=True)
-    prefix = models.CharField(max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    name = models.CharField(_("partner"), max_length=200, help_text=_("Who uses this key."))
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    prefix = models.CharField(max_length=16, unique=True, editable=False, verbose_name=_("prefix"))
+    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("key hash"))
     requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
         default=default_rate,
         validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
-        help_text="The key's rate limit (anonymous clients get API_RATE_ANON).",
+        help_text=_("The key's rate limit (anonymous clients get API_RATE_ANON)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
+        verbose_name=_("created by"),
         null=True,
         blank=True,
         editable=False,
         related_name="+",
     )
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "partner API key"
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(

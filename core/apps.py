@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,5 +8,5 @@ class CoreConfig(AppConfig):
     own (abstract bases only); it imports no app above it (docs/ARCHITECTURE.md, "Layers")."""
 
     name = "core"
-    verbose_name = "Editorial core"
+    verbose_name = _("Editorial core")
     default_auto_field = "django.db.models.BigAutoField"

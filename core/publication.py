@@ -42,14 +42,19 @@ class PublicRecord(models.Model):
     """
 
     published_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Public since (last publication)."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Public since (last publication)."),
+        verbose_name=_("published at"),
     )
     last_public_change = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         db_index=True,
-        help_text="When what the public sees of this record last changed (the change feed).",
+        help_text=_("When what the public sees of this record last changed (the change feed)."),
+        verbose_name=_("last public change"),
     )
 
     class Meta:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .history import BOOKKEEPING_FIELDS, changes_between, previous_record
 from .permissions import may_publish, permission_name
@@ -45,13 +46,17 @@ class Revisable(models.Model):
         blank=True,
         editable=False,
         related_name="revisions",
-        help_text="The published record this draft revises (null for an ordinary record).",
+        help_text=gettext_lazy(
+            "The published record this draft revises (null for an ordinary record)."
+        ),
+        verbose_name=gettext_lazy("revision of"),
     )
     base_version = models.PositiveIntegerField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The original's version when this revision was started.",
+        help_text=gettext_lazy("The original's version when this revision was started."),
+        verbose_name=gettext_lazy("base version"),
     )
 
     # Reverse relations of dependent rows copied with the record ("provisions").
@@ -84,7 +89,10 @@ class RevisionChild(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        help_text="In a revision: the published row this row copies (null: added in it).",
+        help_text=gettext_lazy(
+            "In a revision: the published row this row copies (null: added in it)."
+        ),
+        verbose_name=gettext_lazy("copy of"),
     )
 
     # The foreign key to the parent record ("law").

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class EditConflict(Exception):
@@ -74,7 +75,10 @@ def describe_changes_since(instance: models.Model, version: int) -> list[str]:
 class VersionedModel(models.Model):
     version = models.PositiveIntegerField(
         default=1,
-        help_text="Incremented by every save; a save based on an older version is refused.",
+        help_text=gettext_lazy(
+            "Incremented by every save; a save based on an older version is refused."
+        ),
+        verbose_name=gettext_lazy("version"),
     )
 
     class Meta:

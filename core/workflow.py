@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .history import BOOKKEEPING_FIELDS
@@ -85,17 +87,38 @@ def check_transition(user, obj: models.Model, name: str) -> Transition:
     except KeyError as error:
         raise TransitionError(f"Unknown transition {name!r}.") from error
     if user is None or not user.has_perm(permission_name(type(obj), transition_.permission)):
+        message = (
+            gettext("Not permitted: “%(action)s” (%(model)s) needs the %(permission)s permission.")
+            if transition_.permission != "publish"
+            else gettext(
+                "Not permitted: “%(action)s” (%(model)s) needs the %(permission)s permission "
+                "(reviewers)."
+            )
+        )
         raise PermissionDenied(
-            f"You may not {transition_.label.lower()} a {obj._meta.verbose_name}: that needs "
-            f"the {permission_name(type(obj), transition_.permission)} permission"
-            + (" (reviewers)." if transition_.permission == "publish" else ".")
+            message
+            % {
+                "action": transition_.label,
+                "model": obj._meta.verbose_name,
+                "permission": permission_name(type(obj), transition_.permission),
+            }
         )
     if obj.publication_status not in transition_.sources:
-        sources = " or ".join(PublicationStatus(s).label.lower() for s in transition_.sources)
+        sources = get_text_list(
+            [f"“{PublicationStatus(s).label}”" for s in transition_.sources], gettext("or")
+        )
         raise TransitionError(
-            f"Cannot {transition_.label.lower()} “{obj}”: it is "
-            f"{PublicationStatus(obj.publication_status).label.lower()}, and only a "
-            f"{obj._meta.verbose_name} that is {sources} can be."
+            gettext(
+                "“%(action)s” is not possible for “%(obj)s”: its status is “%(status)s”, and "
+                "this needs a %(model)s whose status is %(sources)s."
+            )
+            % {
+                "action": transition_.label,
+                "obj": obj,
+                "status": PublicationStatus(obj.publication_status).label,
+                "model": obj._meta.verbose_name,
+                "sources": sources,
+            }
         )
     return transition_
 
@@ -172,7 +195,9 @@ def restore_version(user, obj: models.Model, history_id: int) -> models.Model:
 
     record = type(obj).history.get(id=obj.pk, history_id=history_id)
     if not user.has_perm(permission_name(type(obj), "change")):
-        raise PermissionDenied(f"You may not change this {obj._meta.verbose_name}.")
+        raise PermissionDenied(
+            gettext("You may not change this %(model)s.") % {"model": obj._meta.verbose_name}
+        )
     target, skip = obj, set(BOOKKEEPING_FIELDS | REVISION_FIELDS)
     if needs_revision(user, obj):
         target, _created = start_revision(user, obj, reason=f"restore of version {record.version}")
@@ -185,8 +210,11 @@ def restore_version(user, obj: models.Model, history_id: int) -> models.Model:
         )
         if target is None:
             raise ValidationError(
-                f"The revision of “{revision}” has removed this {obj._meta.verbose_name}: "
-                "add it back there first."
+                gettext(
+                    "The revision of “%(revision)s” has removed this %(model)s: add it back "
+                    "there first."
+                )
+                % {"revision": revision, "model": obj._meta.verbose_name}
             )
         skip.add(obj.revision_parent)  # the copy stays in the revision
     for field in target._meta.concrete_fields:

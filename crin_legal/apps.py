@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CrinLegalConfig(AppConfig):
@@ -7,5 +8,5 @@ class CrinLegalConfig(AppConfig):
     live here and import everything below (docs/ARCHITECTURE.md, "Layers")."""
 
     name = "crin_legal"
-    verbose_name = "CRIN legal database"
+    verbose_name = _("CRIN legal database")
     default_auto_field = "django.db.models.BigAutoField"

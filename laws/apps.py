@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LawsConfig(AppConfig):
     name = "laws"
-    verbose_name = "National layer: laws and findings"
+    verbose_name = _("National layer: laws and findings")
 
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.history import History
@@ -41,6 +42,18 @@ def validate_not_future(value: datetime.date | None) -> None:
             params={"value": value},
             code="future",
         )
+
+
+# The dates record_problems names, as an editor reads them.
+DATE_LABELS = {
+    "date_adopted": _("date adopted"),
+    "date_in_force": _("date in force"),
+    "date_repealed": _("date repealed"),
+    "in_force_from": _("in force from"),
+    "in_force_to": _("in force to"),
+    "effective_from": _("effective from"),
+    "effective_to": _("effective to"),
+}
 
 
 def _future(value, today) -> bool:
@@ -75,35 +88,57 @@ def record_problems(
         if _future(value, today):
             add(
                 name,
-                f"{name.replace('_', ' ')} {value} is in the future: record only what has "
-                "happened.",
+                gettext("%(field)s %(value)s is in the future: record only what has happened.")
+                % {"field": DATE_LABELS[name], "value": value},
             )
     for name in ("language", "text_language") if single else ():
         value = values.get(name)
         if value and not ISO_639_1.match(value):
             add(
                 name,
-                f"language {value!r} is not an ISO 639-1 language code (two lower-case letters: "
-                "en, fr, es).",
+                gettext(
+                    "language %(value)s is not an ISO 639-1 language code (two lower-case "
+                    "letters: en, fr, es)."
+                )
+                % {"value": repr(value)},
             )
     if kind == "law":
         year = values.get("year_enacted")
         adopted, in_force = values.get("date_adopted"), values.get("date_in_force")
         repealed = values.get("date_repealed")
         if year is not None and year > today.year:
-            add("year_enacted", f"year enacted {year} is in the future.")
+            add(
+                "year_enacted",
+                gettext("year enacted %(year)s is in the future.") % {"year": year},
+            )
         if adopted and in_force and in_force < adopted:
-            add("date_in_force", f"in force ({in_force}) before it was adopted ({adopted}).")
+            add(
+                "date_in_force",
+                gettext("in force (%(in_force)s) before it was adopted (%(adopted)s).")
+                % {"in_force": in_force, "adopted": adopted},
+            )
         if repealed and in_force and repealed < in_force:
-            add("date_repealed", f"repealed ({repealed}) before it came into force ({in_force}).")
+            add(
+                "date_repealed",
+                gettext("repealed (%(repealed)s) before it came into force (%(in_force)s).")
+                % {"repealed": repealed, "in_force": in_force},
+            )
     elif kind == "provision":
         start, end = values.get("in_force_from"), values.get("in_force_to")
         if start and end and end < start:
-            add("in_force_to", f"in force to ({end}) before in force from ({start}).")
+            add(
+                "in_force_to",
+                gettext("in force to (%(end)s) before in force from (%(start)s).")
+                % {"end": end, "start": start},
+            )
     else:
         start, end = values.get("effective_from"), values.get("effective_to")
         if start and end and end < start:
-            add("effective_to", f"effective to ({end}) before effective from ({start}).")
+            add(
+                "effective_to",
+                gettext("effective to (%(end)s) before effective from (%(start)s).")
+                % {"end": end, "start": start},
+            )
     return problems
 
 
@@ -155,7 +190,7 @@ class Source(models.Model):
     read_on = models.DateField(
         _("read on"), validators=[validate_not_future], help_text=_("When it was read.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = History()
 
@@ -228,6 +263,7 @@ class Law(CheckedValues, PublicRecord, Revisable, VersionedModel):
         # States are reference data: a state with laws cannot be deleted.
         on_delete=models.PROTECT,
         related_name="laws",
+        verbose_name=_("state"),
     )
     title = models.CharField(_("title (English)"), max_length=400)
     title_original = models.CharField(_("title (original language)"), max_length=400, blank=True)
@@ -238,7 +274,7 @@ class Law(CheckedValues, PublicRecord, Revisable, VersionedModel):
         validators=[validate_language],
         help_text=_("ISO 639-1 code of the original"),
     )
-    kind = models.CharField(max_length=12, choices=LawKind.choices)
+    kind = models.CharField(max_length=12, choices=LawKind.choices, verbose_name=_("kind"))
     jurisdiction = models.ForeignKey(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -246,31 +282,48 @@ class Law(CheckedValues, PublicRecord, Revisable, VersionedModel):
         blank=True,
         related_name="laws",
         help_text=_("The part of the state the law binds; empty: the whole state."),
+        verbose_name=_("jurisdiction"),
     )
-    citation = models.CharField(max_length=300)
-    year_enacted = models.PositiveSmallIntegerField(null=True, blank=True)
-    date_adopted = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    citation = models.CharField(max_length=300, verbose_name=_("citation"))
+    year_enacted = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("year enacted")
+    )
+    date_adopted = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("date adopted")
+    )
     date_adopted_source = source_field(_("date adopted: source"))
     date_adopted_quote = models.TextField(_("date adopted: the words that state it"), blank=True)
-    date_in_force = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    date_in_force = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("date in force")
+    )
     date_in_force_source = source_field(_("date in force: source"))
     date_in_force_quote = models.TextField(_("date in force: the words that state it"), blank=True)
-    date_repealed = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    date_repealed = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("date repealed")
+    )
     date_repealed_source = source_field(_("date repealed: source"))
     date_repealed_quote = models.TextField(_("date repealed: the words that state it"), blank=True)
-    status = models.CharField(max_length=10, choices=LawStatus.choices, default=LawStatus.IN_FORCE)
+    status = models.CharField(
+        max_length=10,
+        choices=LawStatus.choices,
+        default=LawStatus.IN_FORCE,
+        verbose_name=_("status"),
+    )
     source_url = models.URLField(_("official source"), max_length=500, blank=True)
-    full_text = models.TextField(blank=True)
+    full_text = models.TextField(blank=True, verbose_name=_("full text"))
     amends = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="amended_by"
+        "self", symmetrical=False, blank=True, related_name="amended_by", verbose_name=_("amends")
     )
-    verified = models.BooleanField(default=False)
-    verification_source = models.TextField(blank=True)
+    verified = models.BooleanField(default=False, verbose_name=_("verified"))
+    verification_source = models.TextField(blank=True, verbose_name=_("verification source"))
     publication_status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        verbose_name=_("publication status"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = PublishableQuerySet.as_manager()
     history = History(m2m_fields=["amends"])
@@ -352,12 +405,18 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
     problems_kind = "provision"
     checked_fields = ("in_force_from", "in_force_to", "text_language")
 
-    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="provisions")
-    label = models.CharField(max_length=120)
-    heading = models.CharField(max_length=300, blank=True)
-    summary = models.TextField(blank=True, help_text=_("Our paraphrase, not statute text"))
+    law = models.ForeignKey(
+        Law, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("law")
+    )
+    label = models.CharField(max_length=120, verbose_name=_("label"))
+    heading = models.CharField(max_length=300, blank=True, verbose_name=_("heading"))
+    summary = models.TextField(
+        blank=True, help_text=_("Our paraphrase, not statute text"), verbose_name=_("summary")
+    )
     text = models.TextField(
-        blank=True, help_text=_("Statute text, verbatim as the source gives it, in its language")
+        blank=True,
+        help_text=_("Statute text, verbatim as the source gives it, in its language"),
+        verbose_name=_("text"),
     )
     text_language = models.CharField(
         _("language of the text"),
@@ -378,18 +437,26 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
         _("English text"), blank=True, help_text=_("Only where a source gives one")
     )
     text_en_source = source_field(_("English text: source"))
-    order = models.PositiveIntegerField(default=0)
-    in_force_from = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
+    in_force_from = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("in force from")
+    )
     in_force_from_source = source_field(_("in force from: source"))
     in_force_from_quote = models.TextField(_("in force from: the words that state it"), blank=True)
-    in_force_to = models.DateField(null=True, blank=True, validators=[validate_not_future])
+    in_force_to = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("in force to")
+    )
     in_force_to_source = source_field(_("in force to: source"))
     in_force_to_quote = models.TextField(_("in force to: the words that state it"), blank=True)
-    max_penalty_years = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    indicators = models.ManyToManyField("Indicator", blank=True, related_name="provisions")
-    verified = models.BooleanField(default=False)
-    verification_source = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    max_penalty_years = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("max penalty years")
+    )
+    indicators = models.ManyToManyField(
+        "Indicator", blank=True, related_name="provisions", verbose_name=_("indicators")
+    )
+    verified = models.BooleanField(default=False, verbose_name=_("verified"))
+    verification_source = models.TextField(blank=True, verbose_name=_("verification source"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = History(m2m_fields=["indicators"])
     revision_parent = "law"
@@ -426,12 +493,14 @@ class Topic(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     # The explainer on the public topic page (successor of CRIN's "Forms of violence" pages).
     # Formatted text (limited HTML); sanitised with nh3 when rendered.
-    definition = models.TextField(blank=True, help_text=_("Formatted text (limited HTML)"))
+    definition = models.TextField(
+        blank=True, help_text=_("Formatted text (limited HTML)"), verbose_name=_("definition")
+    )
     obligations = models.TextField(
         _("the obligations"), blank=True, help_text=_("Formatted text (limited HTML)")
     )
@@ -446,7 +515,7 @@ class Topic(models.Model):
         blank=True,
         help_text=_("Numbered references: formatted text (limited HTML), e.g. an <ol> list"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     history = History()
 
@@ -465,16 +534,22 @@ class Indicator(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="indicators")
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    question = models.CharField(max_length=400, blank=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-    treaty_provisions = models.ManyToManyField(
-        TreatyProvision, through="IndicatorBasis", blank=True, related_name="indicators"
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("topic")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    question = models.CharField(max_length=400, blank=True, verbose_name=_("question"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    treaty_provisions = models.ManyToManyField(
+        TreatyProvision,
+        through="IndicatorBasis",
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("treaty provisions"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = History()
 
@@ -499,10 +574,16 @@ class IndicatorBasis(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="bases")
-    provision = models.ForeignKey(TreatyProvision, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=BasisKind.choices, default=BasisKind.REQUIRES)
-    note = models.CharField(max_length=400, blank=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="bases", verbose_name=_("indicator")
+    )
+    provision = models.ForeignKey(
+        TreatyProvision, on_delete=models.PROTECT, related_name="+", verbose_name=_("provision")
+    )
+    kind = models.CharField(
+        max_length=10, choices=BasisKind.choices, default=BasisKind.REQUIRES, verbose_name=_("kind")
+    )
+    note = models.CharField(max_length=400, blank=True, verbose_name=_("note"))
 
     history = History()
 
@@ -543,7 +624,9 @@ class Finding(CheckedValues, PublicRecord, Revisable, VersionedModel):
     problems_kind = "finding"
     checked_fields = ("effective_from", "effective_to")
 
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="findings")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="findings", verbose_name=_("state")
+    )
     jurisdiction = models.ForeignKey(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -554,12 +637,20 @@ class Finding(CheckedValues, PublicRecord, Revisable, VersionedModel):
             "Empty: the answer for the state. A jurisdiction: the answer for that part of it "
             "alone (a US state, an Australian state)."
         ),
+        verbose_name=_("jurisdiction"),
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="findings")
-    status = models.CharField(max_length=8, choices=FindingStatus.choices)
-    evidence = models.ManyToManyField(LawProvision, blank=True, related_name="findings")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="findings", verbose_name=_("indicator")
+    )
+    status = models.CharField(max_length=8, choices=FindingStatus.choices, verbose_name=_("status"))
+    evidence = models.ManyToManyField(
+        LawProvision, blank=True, related_name="findings", verbose_name=_("evidence")
+    )
     evidence_citation = models.CharField(
-        max_length=500, blank=True, help_text=_("Pinpoint citation as a lawyer writes it")
+        max_length=500,
+        blank=True,
+        help_text=_("Pinpoint citation as a lawyer writes it"),
+        verbose_name=_("evidence citation"),
     )
     note = models.TextField(
         _("explanation"), blank=True, help_text=_("Required for 'no': what was reviewed")
@@ -571,19 +662,31 @@ class Finding(CheckedValues, PublicRecord, Revisable, VersionedModel):
         verbose_name=_("sources checked"),
         help_text=_("For 'no': the pages read and found lacking."),
     )
-    effective_from = models.DateField(null=True, blank=True, validators=[validate_not_future])
-    effective_to = models.DateField(null=True, blank=True, validators=[validate_not_future])
-    verified = models.BooleanField(default=False)
-    verification_source = models.TextField(blank=True)
+    effective_from = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("effective from")
+    )
+    effective_to = models.DateField(
+        null=True, blank=True, validators=[validate_not_future], verbose_name=_("effective to")
+    )
+    verified = models.BooleanField(default=False, verbose_name=_("verified"))
+    verification_source = models.TextField(blank=True, verbose_name=_("verification source"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     publication_status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        verbose_name=_("publication status"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = PublishableQuerySet.as_manager()
     history = History(m2m_fields=["evidence", "checked_sources"])
@@ -672,7 +775,10 @@ def foreign_evidence_error(state, provisions) -> str:
     if not foreign:
         return ""
     labels = ", ".join(str(p) for p in foreign)
-    return f"Evidence must be provisions of {state.name}'s own laws; not: {labels}."
+    return gettext("Evidence must be provisions of %(state)s's own laws; not: %(labels)s.") % {
+        "state": state.name,
+        "labels": labels,
+    }
 
 
 def evidence_publication_error(finding_label: str, provisions) -> str:
@@ -683,7 +789,13 @@ def evidence_publication_error(finding_label: str, provisions) -> str:
     if not hidden:
         return ""
     cited = "; ".join(
-        f"{p.label} of “{p.law}” ({Status(p.law.publication_status).label.lower()})" for p in hidden
+        gettext("%(label)s of “%(law)s” (%(status)s)")
+        % {
+            "label": p.label,
+            "law": p.law,
+            "status": str(Status(p.law.publication_status).label).lower(),
+        }
+        for p in hidden
     )
     return str(
         _(
@@ -719,27 +831,43 @@ class ImportBatch(models.Model):
     UNTC diff) as shown to the editor.
     """
 
-    kind = models.CharField(max_length=20)
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    kind = models.CharField(max_length=20, verbose_name=_("kind"))
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
+    content = models.BinaryField(
+        verbose_name=_("content"),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0, verbose_name=_("size"))
     publish = models.BooleanField(
-        default=False, help_text=_("Publish the rows written (only for those who may publish)")
+        default=False,
+        help_text=_("Publish the rows written (only for those who may publish)"),
+        verbose_name=_("publish"),
     )
     status = models.CharField(
-        max_length=10, choices=ImportBatchStatus.choices, default=ImportBatchStatus.PREVIEWED
+        max_length=10,
+        choices=ImportBatchStatus.choices,
+        default=ImportBatchStatus.PREVIEWED,
+        verbose_name=_("status"),
     )
-    preview = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, blank=True, verbose_name=_("preview"))
+    result = models.JSONField(default=dict, blank=True, verbose_name=_("result"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
     )
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -768,9 +896,10 @@ class FindingPeriod(models.Model):
         primary_key=True,
         related_name="derived_period",
         db_column="finding_id",
+        verbose_name=_("finding"),
     )
-    derived_from = models.DateField(null=True)
-    derived_to = models.DateField(null=True)
+    derived_from = models.DateField(null=True, verbose_name=_("derived from"))
+    derived_to = models.DateField(null=True, verbose_name=_("derived to"))
 
     class Meta:
         managed = False

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core import workflow
 from core.publication import PublicationStatus
@@ -29,12 +30,15 @@ def finding_shape_problems(status: str, *, cites: bool, note: str) -> dict[str, 
     problems: dict[str, list[str]] = {}
     if status in (FindingStatus.YES, FindingStatus.PARTIAL) and not cites:
         problems["evidence"] = [
-            f"A '{status}' finding must cite at least one law provision as evidence."
+            gettext("A '%(status)s' finding must cite at least one law provision as evidence.")
+            % {"status": status}
         ]
     if status == FindingStatus.NO and not (note or "").strip():
         problems["note"] = [
-            "A 'no' finding must explain what was reviewed (absence of evidence is not evidence "
-            "of absence: leave the indicator unassessed instead)."
+            gettext(
+                "A 'no' finding must explain what was reviewed (absence of evidence is not "
+                "evidence of absence: leave the indicator unassessed instead)."
+            )
         ]
     return problems
 
@@ -54,7 +58,9 @@ def validate_finding(
     errors: dict[str, list[str]] = {}
     evidence = list(evidence)
     if status not in FindingStatus.values:
-        errors.setdefault("status", []).append(f"Unknown status {status!r}.")
+        errors.setdefault("status", []).append(
+            gettext("Unknown status %(status)s.") % {"status": repr(status)}
+        )
     for name, messages in finding_shape_problems(status, cites=bool(evidence), note=note).items():
         errors.setdefault(name, []).extend(messages)
     foreign = foreign_evidence_error(state, evidence)
@@ -69,11 +75,14 @@ def validate_finding(
         untagged = [p for p in evidence if p.pk not in tagged]
         if untagged:
             errors.setdefault("evidence", []).append(
-                f"Evidence must bear on “{indicator}”: not tagged for it: "
-                + "; ".join(str(p) for p in untagged)
-                + ". Tag the provision with the indicator on its law's page, or cite another."
+                gettext(
+                    "Evidence must bear on “%(indicator)s”: not tagged for it: %(provisions)s. "
+                    "Tag the provision with the indicator on its law's page, or cite another."
+                )
+                % {"indicator": indicator, "provisions": "; ".join(str(p) for p in untagged)}
             )
-    hidden = evidence_publication_error(f"A finding of {state.name}", evidence) if published else ""
+    label = gettext("A finding of %(state)s") % {"state": state.name}
+    hidden = evidence_publication_error(label, evidence) if published else ""
     if hidden:
         errors.setdefault("evidence", []).append(hidden)
     if status == FindingStatus.YES and evidence and not foreign:
@@ -82,9 +91,12 @@ def validate_finding(
             covered = ", ".join(j.name for j in scope.jurisdictions)
             missing = ", ".join(j.name for j in scope.missing)
             errors.setdefault("status", []).append(
-                f"A 'yes' for {state.name} must cover the whole state: the evidence covers "
-                f"{covered} only. Cite the law of {missing} too, or make the finding 'partial' "
-                "(its scope is then shown)."
+                gettext(
+                    "A 'yes' for %(state)s must cover the whole state: the evidence covers "
+                    "%(covered)s only. Cite the law of %(missing)s too, or make the finding "
+                    "'partial' (its scope is then shown)."
+                )
+                % {"state": state.name, "covered": covered, "missing": missing}
             )
     if errors:
         raise ValidationError(errors)
@@ -191,11 +203,17 @@ def add_findings(
     errors, written = [], []
     for indicator in indicators:
         if indicator.pk in existing:
-            errors.append(f"{indicator}: {law.state.name} has a finding already; edit it instead.")
+            errors.append(
+                gettext("%(indicator)s: %(state)s has a finding already; edit it instead.")
+                % {"indicator": indicator, "state": law.state.name}
+            )
             continue
         evidence = [p for p in provisions if p.pk in tags.get(indicator.pk, set())]
         if status != FindingStatus.NO and not evidence:
-            errors.append(f"{indicator}: none of the provisions ticked is tagged for it.")
+            errors.append(
+                gettext("%(indicator)s: none of the provisions ticked is tagged for it.")
+                % {"indicator": indicator}
+            )
             continue
         try:
             finding, _created = finding_save(

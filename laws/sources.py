@@ -19,6 +19,8 @@ admin, the loader, bulk imports) calls it through `Source.clean()`.
 from urllib.parse import urlsplit
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,67 +30,79 @@ class SourceGrade(models.TextChoices):
     SECONDARY = "secondary", _("secondary")
 
 
+# The kinds of page that are never a source, as an editor reads them in the refusal.
+ENCYCLOPAEDIA = _("an encyclopaedia (read the law it cites instead)")
+ENCYCLOPAEDIA_COPY = _("a copy of an encyclopaedia")
+FORUM = _("a forum")
+QUESTIONS_AND_ANSWERS = _("a question-and-answer site")
+BLOG = _("a blog")
+NEWS = _("a news site")
+LAW_FIRM = _("a law firm's marketing page")
+UNATTRIBUTED_COPY = _("an unattributed copy of the code")
+UNATTRIBUTED_MIRROR = _("an unattributed mirror")
+DOCUMENT_DUMP = _("a document dump")
+
 # Host names (or their endings) that are never a source, with the reason. A host matches when it
 # is the name or ends with "." + the name.
-DENIED_HOSTS: dict[str, str] = {
+DENIED_HOSTS: dict[str, Promise] = {
     # Encyclopaedias and their copies
-    "wikipedia.org": "an encyclopaedia (read the law it cites instead)",
-    "wikiwand.com": "a copy of an encyclopaedia",
-    "the-uncensored-wiki.org": "a copy of an encyclopaedia",
+    "wikipedia.org": ENCYCLOPAEDIA,
+    "wikiwand.com": ENCYCLOPAEDIA_COPY,
+    "the-uncensored-wiki.org": ENCYCLOPAEDIA_COPY,
     # Forums and question-and-answer sites
-    "forums.anandtech.com": "a forum",
-    "reddit.com": "a forum",
-    "quora.com": "a question-and-answer site",
-    "stackexchange.com": "a question-and-answer site",
+    "forums.anandtech.com": FORUM,
+    "reddit.com": FORUM,
+    "quora.com": QUESTIONS_AND_ANSWERS,
+    "stackexchange.com": QUESTIONS_AND_ANSWERS,
     # Blogs
-    "blogspot.com": "a blog",
-    "wordpress.com": "a blog",
-    "medium.com": "a blog",
-    "substack.com": "a blog",
-    "tumblr.com": "a blog",
+    "blogspot.com": BLOG,
+    "wordpress.com": BLOG,
+    "medium.com": BLOG,
+    "substack.com": BLOG,
+    "tumblr.com": BLOG,
     # News
-    "rt.com": "a news site",
-    "bbc.co.uk": "a news site",
-    "bbc.com": "a news site",
-    "theguardian.com": "a news site",
-    "nytimes.com": "a news site",
-    "reuters.com": "a news site",
-    "apnews.com": "a news site",
-    "cnn.com": "a news site",
-    "aljazeera.com": "a news site",
-    "indianexpress.com": "a news site",
-    "timesofindia.indiatimes.com": "a news site",
-    "hindustantimes.com": "a news site",
-    "ndtv.com": "a news site",
-    "20minutes.fr": "a news site",
-    "uol.com.br": "a news site",
-    "abs-cbn.com": "a news site",
-    "regnum.ru": "a news site",
-    "the-star.co.ke": "a news site",
+    "rt.com": NEWS,
+    "bbc.co.uk": NEWS,
+    "bbc.com": NEWS,
+    "theguardian.com": NEWS,
+    "nytimes.com": NEWS,
+    "reuters.com": NEWS,
+    "apnews.com": NEWS,
+    "cnn.com": NEWS,
+    "aljazeera.com": NEWS,
+    "indianexpress.com": NEWS,
+    "timesofindia.indiatimes.com": NEWS,
+    "hindustantimes.com": NEWS,
+    "ndtv.com": NEWS,
+    "20minutes.fr": NEWS,
+    "uol.com.br": NEWS,
+    "abs-cbn.com": NEWS,
+    "regnum.ru": NEWS,
+    "the-star.co.ke": NEWS,
     # Law-firm and solicitors' marketing pages
-    "kangssolicitors.co.uk": "a law firm's marketing page",
-    "sydneycriminallawyers.com.au": "a law firm's marketing page",
-    "armstronglegal.com.au": "a law firm's marketing page",
-    "jzcclaw.com": "a law firm's marketing page",
-    "gjllp.com": "a law firm's marketing page",
+    "kangssolicitors.co.uk": LAW_FIRM,
+    "sydneycriminallawyers.com.au": LAW_FIRM,
+    "armstronglegal.com.au": LAW_FIRM,
+    "jzcclaw.com": LAW_FIRM,
+    "gjllp.com": LAW_FIRM,
     # Unattributed copies and document dumps
-    "newukrf.ru": "an unattributed copy of the code",
-    "checkoutapi.com": "an unattributed mirror",
-    "domain.glass": "an unattributed mirror",
-    "docest.com": "a document dump",
-    "docslib.org": "a document dump",
-    "pdfcoffee.com": "a document dump",
-    "dokumen.pub": "a document dump",
-    "scribd.com": "a document dump",
-    "yumpu.com": "a document dump",
-    "studocu.com": "a document dump",
-    "coursehero.com": "a document dump",
-    "lawsdocbox.com": "a document dump",
-    "vdocuments.mx": "a document dump",
-    "fdocuments.in": "a document dump",
-    "idoc.pub": "a document dump",
-    "docsbay.net": "a document dump",
-    "123dok.com": "a document dump",
+    "newukrf.ru": UNATTRIBUTED_COPY,
+    "checkoutapi.com": UNATTRIBUTED_MIRROR,
+    "domain.glass": UNATTRIBUTED_MIRROR,
+    "docest.com": DOCUMENT_DUMP,
+    "docslib.org": DOCUMENT_DUMP,
+    "pdfcoffee.com": DOCUMENT_DUMP,
+    "dokumen.pub": DOCUMENT_DUMP,
+    "scribd.com": DOCUMENT_DUMP,
+    "yumpu.com": DOCUMENT_DUMP,
+    "studocu.com": DOCUMENT_DUMP,
+    "coursehero.com": DOCUMENT_DUMP,
+    "lawsdocbox.com": DOCUMENT_DUMP,
+    "vdocuments.mx": DOCUMENT_DUMP,
+    "fdocuments.in": DOCUMENT_DUMP,
+    "idoc.pub": DOCUMENT_DUMP,
+    "docsbay.net": DOCUMENT_DUMP,
+    "123dok.com": DOCUMENT_DUMP,
 }
 
 
@@ -101,10 +115,10 @@ def refusal(url: str) -> str | None:
     """Why `url` may not be cited as a source, or None when it may."""
     host = host_of(url)
     if not host:
-        return "it has no host name"
+        return gettext("it has no host name")
     for name, reason in DENIED_HOSTS.items():
         if host == name or host.endswith("." + name):
-            return f"{host} is {reason}"
+            return gettext("%(host)s is %(reason)s") % {"host": host, "reason": reason}
     if host.startswith(("forum.", "forums.")):
-        return f"{host} is a forum"
+        return gettext("%(host)s is %(reason)s") % {"host": host, "reason": FORUM}
     return None

@@ -23,8 +23,8 @@ class Region(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=64, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     parent = models.ForeignKey(
         "self",
         # A region with sub-regions is reference data: never delete it from under them.
@@ -32,6 +32,7 @@ class Region(models.Model):
         null=True,
         blank=True,
         related_name="subregions",
+        verbose_name=_("parent"),
     )
 
     history = History()
@@ -71,8 +72,8 @@ class State(models.Model):
     iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
     m49 = models.CharField(_("M49 / ISO numeric code"), max_length=3, unique=True)
-    name = models.CharField(max_length=150)
-    official_name = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=150, verbose_name=_("name"))
+    official_name = models.CharField(max_length=200, blank=True, verbose_name=_("official name"))
     untc_name = models.CharField(
         _("name in the UN Treaty Collection"),
         max_length=150,
@@ -85,17 +86,21 @@ class State(models.Model):
         on_delete=models.PROTECT,
         related_name="states",
         limit_choices_to={"parent__isnull": True},
+        verbose_name=_("region"),
     )
     subregion = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
         related_name="substates",
         limit_choices_to={"parent__isnull": False},
+        verbose_name=_("subregion"),
     )
-    un_status = models.CharField(max_length=10, choices=UNStatus.choices, default=UNStatus.OTHER)
-    source = models.CharField(max_length=300, blank=True)
-    as_of = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    un_status = models.CharField(
+        max_length=10, choices=UNStatus.choices, default=UNStatus.OTHER, verbose_name=_("un status")
+    )
+    source = models.CharField(max_length=300, blank=True, verbose_name=_("source"))
+    as_of = models.DateField(null=True, blank=True, verbose_name=_("as of"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = StateQuerySet.as_manager()
     history = History()
@@ -136,6 +141,7 @@ class Jurisdiction(models.Model):
         # States are reference data: a state with jurisdictions cannot be deleted.
         on_delete=models.PROTECT,
         related_name="jurisdictions",
+        verbose_name=_("state"),
     )
     code = models.CharField(
         _("code"),
@@ -143,15 +149,16 @@ class Jurisdiction(models.Model):
         unique=True,
         help_text=_("ISO 3166-2 code where one exists (GB-EAW, GB-SCT, US-CA, AU-NSW)."),
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, verbose_name=_("name"))
     constituent = models.BooleanField(
         default=True,
         help_text=_(
             "Part of the complete division of the state: a state-level 'yes' must cover every "
             "constituent jurisdiction."
         ),
+        verbose_name=_("constituent"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     history = History()
 
@@ -178,15 +185,22 @@ class Treaty(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    code = models.SlugField(max_length=20, unique=True, help_text=_("Short code: crc, opsc, ..."))
-    short_title = models.CharField(max_length=100)
-    title = models.CharField(max_length=300)
+    code = models.SlugField(
+        max_length=20,
+        unique=True,
+        help_text=_("Short code: crc, opsc, ..."),
+        verbose_name=_("code"),
+    )
+    short_title = models.CharField(max_length=100, verbose_name=_("short title"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
     untc_reference = models.CharField(_("UNTC (MTDSG) reference"), max_length=20, blank=True)
-    adopted = models.DateField(null=True, blank=True)
-    adoption_place = models.CharField(max_length=100, blank=True)
-    entry_into_force = models.DateField(null=True, blank=True)
+    adopted = models.DateField(null=True, blank=True, verbose_name=_("adopted"))
+    adoption_place = models.CharField(max_length=100, blank=True, verbose_name=_("adoption place"))
+    entry_into_force = models.DateField(null=True, blank=True, verbose_name=_("entry into force"))
     official_text = models.CharField(_("official text citation"), max_length=200, blank=True)
-    official_text_url = models.URLField(max_length=500, blank=True)
+    official_text_url = models.URLField(
+        max_length=500, blank=True, verbose_name=_("official text url")
+    )
     untc_url = models.URLField(_("UNTC status page"), max_length=500, blank=True)
     status_as_of = models.DateField(
         _("participation as of"),
@@ -194,9 +208,9 @@ class Treaty(models.Model):
         blank=True,
         help_text=_("Date of the imported status page"),
     )
-    status_source = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    status_source = models.CharField(max_length=300, blank=True, verbose_name=_("status source"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = History()
 
@@ -217,15 +231,22 @@ class TreatyProvision(models.Model):
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("treaty",)
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="provisions")
-    slug = models.SlugField(max_length=60, unique=True)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    treaty = models.ForeignKey(
+        Treaty, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("treaty")
     )
-    label = models.CharField(max_length=60)
-    heading = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True)
-    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("slug"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    label = models.CharField(max_length=60, verbose_name=_("label"))
+    heading = models.CharField(max_length=200, blank=True, verbose_name=_("heading"))
+    text = models.TextField(blank=True, verbose_name=_("text"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
 
     history = History()
 
@@ -380,21 +401,32 @@ class Participation(PublicRecord, Revisable, VersionedModel):
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("state", "treaty")
 
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations")
-    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="participations")
-    signature_date = models.DateField(null=True, blank=True)
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="participations", verbose_name=_("state")
+    )
+    treaty = models.ForeignKey(
+        Treaty, on_delete=models.PROTECT, related_name="participations", verbose_name=_("treaty")
+    )
+    signature_date = models.DateField(null=True, blank=True, verbose_name=_("signature date"))
     consent_date = models.DateField(
         _("consent to be bound"), null=True, blank=True, help_text=_("Date of deposit (UNTC)")
     )
-    consent_type = models.CharField(max_length=12, choices=ConsentType.choices, blank=True)
-    withdrawal_date = models.DateField(_("denunciation / withdrawal"), null=True, blank=True)
-    end_notes = models.ManyToManyField("EndNote", blank=True, related_name="participations")
-    source_url = models.URLField(max_length=500, blank=True)
-    as_of = models.DateField(null=True, blank=True)
-    publication_status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED
+    consent_type = models.CharField(
+        max_length=12, choices=ConsentType.choices, blank=True, verbose_name=_("consent type")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    withdrawal_date = models.DateField(_("denunciation / withdrawal"), null=True, blank=True)
+    end_notes = models.ManyToManyField(
+        "EndNote", blank=True, related_name="participations", verbose_name=_("end notes")
+    )
+    source_url = models.URLField(max_length=500, blank=True, verbose_name=_("source url"))
+    as_of = models.DateField(null=True, blank=True, verbose_name=_("as of"))
+    publication_status = models.CharField(
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+        verbose_name=_("publication status"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ParticipationQuerySet.as_manager()
     history = History(m2m_fields=["end_notes"])
@@ -473,21 +505,30 @@ class Reservation(RevisionChild, VersionedModel):
     str_relations = ("participation__state", "participation__treaty")
 
     participation = models.ForeignKey(
-        Participation, on_delete=models.CASCADE, related_name="reservations"
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="reservations",
+        verbose_name=_("participation"),
     )
-    kind = models.CharField(max_length=30, choices=ReservationKind.choices)
+    kind = models.CharField(max_length=30, choices=ReservationKind.choices, verbose_name=_("kind"))
     heading = models.CharField(
         max_length=300,
         blank=True,
         help_text=_('As deposited, e.g. "Declaration made upon signature:"'),
+        verbose_name=_("heading"),
     )
-    text = models.TextField()
-    date = models.DateField(null=True, blank=True)
-    withdrawn_date = models.DateField(null=True, blank=True)
+    text = models.TextField(
+        verbose_name=_("text"),
+    )
+    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
+    withdrawn_date = models.DateField(null=True, blank=True, verbose_name=_("withdrawn date"))
     treaty_provisions = models.ManyToManyField(
-        TreatyProvision, blank=True, related_name="reservations"
+        TreatyProvision,
+        blank=True,
+        related_name="reservations",
+        verbose_name=_("treaty provisions"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     history = History(m2m_fields=["treaty_provisions"])
     revision_parent = "participation"
@@ -515,9 +556,14 @@ class Objection(models.Model):
     # Rows reach the public API and site: a change bumps the data-version stamp (hotpath.cache).
     public_data = True
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="objections")
+    treaty = models.ForeignKey(
+        Treaty, on_delete=models.PROTECT, related_name="objections", verbose_name=_("treaty")
+    )
     objecting_state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="objections_made"
+        State,
+        on_delete=models.PROTECT,
+        related_name="objections_made",
+        verbose_name=_("objecting state"),
     )
     reserving_state = models.ForeignKey(
         State,
@@ -526,11 +572,14 @@ class Objection(models.Model):
         blank=True,
         related_name="objections_received",
         help_text=_("Whose reservation is objected to, where the text names one state"),
+        verbose_name=_("reserving state"),
     )
-    heading = models.CharField(max_length=300, blank=True)
-    text = models.TextField()
-    date = models.DateField(null=True, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(max_length=300, blank=True, verbose_name=_("heading"))
+    text = models.TextField(
+        verbose_name=_("text"),
+    )
+    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     history = History()
 
@@ -557,9 +606,15 @@ class EndNote(models.Model):
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("treaty",)
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="end_notes")
-    number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    treaty = models.ForeignKey(
+        Treaty, on_delete=models.CASCADE, related_name="end_notes", verbose_name=_("treaty")
+    )
+    number = models.PositiveSmallIntegerField(
+        verbose_name=_("number"),
+    )
+    text = models.TextField(
+        verbose_name=_("text"),
+    )
 
     history = History()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext
 
 from core.importing import upsert
 from treaties.models import (
@@ -116,16 +117,20 @@ def apply_file(
     differ from it. Returns the plan that was applied."""
     table = _read(name, content, kind, publish)
     if isinstance(table, Plan):
-        raise ApplyRefused(table, "The file cannot be read.")
+        raise ApplyRefused(table, gettext("The file cannot be read."))
     with transaction.atomic():
         prepared = _prepare(kind, table, publish)
         if not prepared.plan.ok:
-            raise ApplyRefused(prepared.plan, "Some rows are rejected; nothing was written.")
+            raise ApplyRefused(
+                prepared.plan, gettext("Some rows are rejected; nothing was written.")
+            )
         if expected is not None and not prepared.plan.same_outcome(expected):
             raise ApplyRefused(
                 prepared.plan,
-                "The database changed since the preview; nothing was written. "
-                "Check the new preview and apply again.",
+                gettext(
+                    "The database changed since the preview; nothing was written. "
+                    "Check the new preview and apply again."
+                ),
                 stale=True,
             )
         try:
@@ -134,7 +139,9 @@ def apply_file(
             # Raised inside the atomic block: everything written above is rolled back.
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             prepared.plan.file_errors = messages
-            raise ApplyRefused(prepared.plan, "Writing failed; nothing was written.") from exc
+            raise ApplyRefused(
+                prepared.plan, gettext("Writing failed; nothing was written.")
+            ) from exc
     return prepared.plan
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from core.publication import PublicationStatus
 
@@ -121,9 +122,12 @@ def _unreviewed(plan: RowPlan, record, publish: bool) -> RowPlan:
     if not publish and plan.action != UNCHANGED and record is not None:
         if record.publication_status == PublicationStatus.PUBLISHED:
             plan.errors.append(
-                f"{record} is published: an upload that does not publish cannot change it. "
-                "Propose the change on its admin page (a revision a reviewer publishes), or "
-                "have a reviewer upload the file with “publish”."
+                gettext(
+                    "%(record)s is published: an upload that does not publish cannot change it. "
+                    "Propose the change on its admin page (a revision a reviewer publishes), or "
+                    "have a reviewer upload the file with “publish”."
+                )
+                % {"record": record}
             )
     return plan
 

@@ -56,7 +56,7 @@ def test_full_cycle_through_the_service(editor, reviewer):
 @pytest.mark.django_db
 def test_transitions_are_validated(reviewer):
     law = LawFactory(publication_status=DRAFT)
-    with pytest.raises(workflow.TransitionError, match="only a law that is in review"):
+    with pytest.raises(workflow.TransitionError, match="needs a law whose status is “In review”"):
         workflow.transition(reviewer, law, "publish")  # a draft is reviewed first
     with pytest.raises(workflow.TransitionError):
         workflow.transition(reviewer, law, "withdraw")
