@@ -109,7 +109,9 @@ class VersionedFormMixin(forms.ModelForm):
     other editor's changes) when the record has moved on since. The conditional UPDATE in
     `VersionedModel.save` closes the remaining window between this check and the write."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, label=gettext_lazy("version")
+    )
 
     def clean(self):
         cleaned_data = super().clean()

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import (
     HistoryAdminMixin,
@@ -219,7 +220,11 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _("Added %(count)d draft finding(s): %(names)s. Submit them for review.")
+                        ngettext(
+                            "Added %(count)d draft finding: %(names)s. Submit it for review.",
+                            "Added %(count)d draft findings: %(names)s. Submit them for review.",
+                            len(written),
+                        )
                         % {"count": len(written), "names": "; ".join(str(f) for f in written)},
                         messages.SUCCESS,
                     )
@@ -303,7 +308,11 @@ class LawAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             return
         self.message_user(
             request,
-            _("Published “%(law)s” and %(count)d finding(s) citing it: %(names)s.")
+            ngettext(
+                "Published “%(law)s” and %(count)d finding citing it: %(names)s.",
+                "Published “%(law)s” and %(count)d findings citing it: %(names)s.",
+                len(published),
+            )
             % {
                 "law": law,
                 "count": len(published),

@@ -26,6 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from treaties.importers.untc import (
     UNTCImportError,
@@ -117,11 +118,7 @@ def _bounded(upload):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=Kind.choices)
-    file = forms.FileField(
-        label=_("CSV (UTF-8) or XLSX file"),
-        help_text=_("At most %(size)s MB; one sheet; values, not formulas.")
-        % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
-    )
+    file = forms.FileField(label=_("CSV (UTF-8) or XLSX file"))
     publish = forms.BooleanField(
         label=_("Publish the rows it creates or updates"),
         required=False,
@@ -131,6 +128,10 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Here, not on the field: the sentence is put together in the editor's language.
+        self.fields["file"].help_text = _(
+            "At most %(size)s MB; one sheet; values, not formulas."
+        ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
         if not any(may_publish(user, kind) for kind in Kind.values):
             del self.fields["publish"]
 
@@ -234,7 +235,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
         data = obj.result or obj.preview
         if obj.kind == UNTC:
             count = sum(len(p["differences"]) for p in data.get("pages", []))
-            return _("%(count)s differences") % {"count": count}
+            return ngettext("%(count)s difference", "%(count)s differences", count) % {
+                "count": count
+            }
         plan = Plan.from_json(data) if data else None
         if plan is None:
             return ""

@@ -158,7 +158,7 @@ def test_findings_from_the_law_page_several_indicators_at_once_evidence_preselec
     assert sorted(form["indicators"]) == sorted([str(production.pk), str(distribution.pk)])
     form["evidence_citation"] = "CMA 2011 s. 23"
     response = client.post(url, form, follow=True)
-    assert "Added 2 draft finding(s)" in response.text
+    assert "Added 2 draft findings" in response.text
     findings = Finding.objects.filter(state=uganda).order_by("indicator__slug")
     assert [(f.indicator.slug, f.status, f.publication_status) for f in findings] == [
         ("distribution", "yes", "draft"),

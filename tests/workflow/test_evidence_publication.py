@@ -104,7 +104,7 @@ def test_publishing_a_finding_before_its_law_is_refused_then_both_go_out_in_one_
     data = form_data(reviewer_client.get(change_url(law)))
     data["_publish_with_findings"] = "1"
     page = reviewer_client.post(change_url(law), data, follow=True).text
-    assert "Published “Computer Misuse Act, 2011” and 1 finding(s) citing it" in page
+    assert "Published “Computer Misuse Act, 2011” and 1 finding citing it" in page
     law.refresh_from_db()
     finding.refresh_from_db()
     assert (law.publication_status, finding.publication_status) == (PUBLISHED, PUBLISHED)

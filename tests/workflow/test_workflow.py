@@ -81,7 +81,7 @@ def test_editor_cannot_publish_by_admin_action_or_button(editor_client, editor):
     response = editor_client.post(f"/admin/laws/law/{law.pk}/change/", data, follow=True)
     law.refresh_from_db()
     assert law.publication_status == IN_REVIEW
-    assert "may not publish" in response.text
+    assert "Not permitted: “Publish” (law) needs the laws.publish_law permission" in response.text
 
 
 @pytest.mark.django_db
