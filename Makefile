@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: help setup run test lint format check-migrations seed bench
+.PHONY: help setup run test lint format check-migrations seed bench messages
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -52,6 +52,12 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
+
+# The translation catalogues (locale/): extract after changing a marked string, translate what is
+# new in each language, compile. tests/test_translations.py fails until nothing is left untranslated.
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages
+	$(BIN)/python -m public.compile_messages
 
 check-migrations: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run

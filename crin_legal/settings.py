@@ -220,8 +220,9 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("ar", "العربية"),
 ]
-# The site's catalogue first; the admin's own words (core/locale) fill what it leaves untranslated.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "locale"]
+# One catalogue per language for the site and the admin (`manage.py makemessages` writes it:
+# crin_legal/management/commands/makemessages.py; tests/test_translations.py keeps it complete).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

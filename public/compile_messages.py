@@ -7,16 +7,13 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+# The site's and the admin's catalogue (settings.LOCALE_PATHS).
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-# The admin's own catalogue (settings.LOCALE_PATHS), compiled with the site's.
-ADMIN_LOCALE_DIR = LOCALE_DIR.parent / "core" / "locale"
 
 
 def compile_messages(locale_dir: Path = LOCALE_DIR, force: bool = False) -> list[Path]:
     written = []
-    dirs = [locale_dir, *([ADMIN_LOCALE_DIR] if locale_dir == LOCALE_DIR else [])]
-    po_paths = [p for d in dirs for p in sorted(d.glob("*/LC_MESSAGES/*.po"))]
-    for po_path in po_paths:
+    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
