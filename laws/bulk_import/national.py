@@ -4,6 +4,7 @@ checked by the same functions as `manage.py import_laws` (laws.importers.starter
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from core.publication import PublicationStatus
 from treaties.models import (
@@ -50,7 +51,11 @@ def _prepare_provisions(reader: _Reader, states: dict[str, State], prepared: _Pr
     reader.errors.clear()
     indicators = {i.slug: i for i in Indicator.objects.all()}
     rows = _provisions(
-        reader, states, set(indicators), set(laws), laws_where="in the database (import it first)"
+        reader,
+        states,
+        set(indicators),
+        set(laws),
+        laws_where=gettext("in the database (import it first)"),
     )
     existing = {
         (p.law_id, p.label): p
@@ -91,7 +96,7 @@ def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prep
         states,
         set(indicators),
         set(provisions),
-        provisions_where="a provision in the database",
+        provisions_where=gettext("a provision in the database"),
     )
     existing = {
         (f.state.iso2, f.indicator.slug): f

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 
 from treaties.importers.untc import clean_text
 from treaties.linking import provisions_named
@@ -47,7 +48,8 @@ def _participations(
         if code not in treaties:
             reader.error(
                 line,
-                f"unknown treaty {quoted(code)}; expected one of {', '.join(sorted(treaties))}.",
+                gettext("unknown treaty %(code)s; expected one of %(codes)s.")
+                % {"code": quoted(code), "codes": ", ".join(sorted(treaties))},
             )
         signature = reader.date(line, row, "signature_date")
         consent = reader.date(line, row, "consent_date")
@@ -56,27 +58,43 @@ def _participations(
         if consent_type:
             reader.choice(line, row, "consent_type", ConsentType.values)
         if consent and not consent_type:
-            reader.error(line, "'consent_type' is empty but there is a 'consent_date'.")
+            reader.error(line, gettext("'consent_type' is empty but there is a 'consent_date'."))
         if consent_type and not row["consent_date"]:
-            reader.error(line, "'consent_type' is given without a 'consent_date'.")
+            reader.error(line, gettext("'consent_type' is given without a 'consent_date'."))
         if not row["signature_date"] and not row["consent_date"]:
-            reader.error(line, "neither 'signature_date' nor 'consent_date': no treaty action.")
+            reader.error(
+                line, gettext("neither 'signature_date' nor 'consent_date': no treaty action.")
+            )
         if signature and consent and consent < signature:
-            reader.error(line, f"consent ({consent}) before signature ({signature}).")
+            reader.error(
+                line,
+                gettext("consent (%(consent)s) before signature (%(signature)s).")
+                % {"consent": consent, "signature": signature},
+            )
         if withdrawal and not consent:
-            reader.error(line, "'withdrawal_date' without a 'consent_date'.")
+            reader.error(line, gettext("'withdrawal_date' without a 'consent_date'."))
         if withdrawal and consent and withdrawal < consent:
-            reader.error(line, f"withdrawal ({withdrawal}) before consent ({consent}).")
+            reader.error(
+                line,
+                gettext("withdrawal (%(withdrawal)s) before consent (%(consent)s).")
+                % {"withdrawal": withdrawal, "consent": consent},
+            )
         source_url = reader.text(line, row, "source_url", max_length=500)
         if source_url:
             try:
                 url(source_url)
             except ValidationError:
-                reader.error(line, f"'source_url' is {quoted(source_url)}, not a URL.")
+                reader.error(
+                    line,
+                    gettext("'%(column)s' is %(value)s, not a URL.")
+                    % {"column": "source_url", "value": quoted(source_url)},
+                )
         key = (iso2, code)
         if key in seen:
             reader.error(
-                line, f"duplicate participation {iso2} {quoted(code)} (first on line {seen[key]})."
+                line,
+                gettext("duplicate participation %(state)s %(code)s (first on line %(first)s).")
+                % {"state": iso2, "code": quoted(code), "first": seen[key]},
             )
         seen[key] = line
         values = {
@@ -138,20 +156,27 @@ def _reservations(
         if code not in treaties:
             reader.error(
                 line,
-                f"unknown treaty {quoted(code)}; expected one of {', '.join(sorted(treaties))}.",
+                gettext("unknown treaty %(code)s; expected one of %(codes)s.")
+                % {"code": quoted(code), "codes": ", ".join(sorted(treaties))},
             )
         elif iso2 in states and (iso2, code) not in participations:
             reader.error(
                 line,
-                f"no participation of {iso2} in {code} in the database (import it first, as a "
-                "treaty participation file).",
+                gettext(
+                    "no participation of %(state)s in %(code)s in the database (import it first, "
+                    "as a treaty participation file)."
+                )
+                % {"state": iso2, "code": code},
             )
         order = -1
         if not row["order"].isdigit() or int(row["order"]) > MAX_ORDER:
             reader.error(
                 line,
-                f"'order' is {quoted(row['order'])}, not a whole number from 0 "
-                "(the declaration's position among the state's declarations for the treaty).",
+                gettext(
+                    "'%(column)s' is %(value)s, not a whole number from 0 (the declaration's "
+                    "position among the state's declarations for the treaty)."
+                )
+                % {"column": "order", "value": quoted(row["order"])},
             )
         else:
             order = int(row["order"])
@@ -159,22 +184,31 @@ def _reservations(
             reader.choice(line, row, "kind", ReservationKind.values)
         else:
             reader.error(
-                line, f"'kind' is empty; expected one of {', '.join(ReservationKind.values)}."
+                line,
+                gettext("'%(column)s' is empty; expected one of %(choices)s.")
+                % {"column": "kind", "choices": ", ".join(ReservationKind.values)},
             )
         heading = reader.text(line, row, "heading", max_length=heading_length)
         text = clean_text(reader.required(line, row, "text"))
         if row["text"] and not text:
-            reader.error(line, "'text' is empty.")
+            reader.error(line, gettext("'%(column)s' is empty.") % {"column": "text"})
         day = reader.date(line, row, "date")
         withdrawn = reader.date(line, row, "withdrawn_date")
         if day and withdrawn and withdrawn < day:
-            reader.error(line, f"withdrawn ({withdrawn}) before it was made ({day}).")
+            reader.error(
+                line,
+                gettext("withdrawn (%(withdrawn)s) before it was made (%(day)s).")
+                % {"withdrawn": withdrawn, "day": day},
+            )
         key = (iso2, code, order)
         if order >= 0 and key in seen:
             reader.error(
                 line,
-                f"duplicate declaration {iso2} {quoted(code)} order {order} "
-                f"(first on line {seen[key]}).",
+                gettext(
+                    "duplicate declaration %(state)s %(code)s order %(order)s (first on line "
+                    "%(first)s)."
+                )
+                % {"state": iso2, "code": quoted(code), "order": order, "first": seen[key]},
             )
         seen.setdefault(key, line)
         values = {

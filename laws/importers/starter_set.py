@@ -36,6 +36,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.importing import ImportCounts, upsert
 from core.publication import PublicationStatus
@@ -97,7 +99,9 @@ BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 def quoted(value: str, limit: int = 80) -> str:
     """A cell's value quoted in a message, cut short: a 10 kB cell is named, not repeated."""
     if len(value) > limit:
-        return repr(value[: limit - 1] + "…") + f" ({len(value)} characters)"
+        return repr(value[: limit - 1] + "…") + gettext(" (%(count)s characters)") % {
+            "count": len(value)
+        }
     return repr(value)
 
 
@@ -164,56 +168,78 @@ class _Reader:
         header = self.table.header
         missing = [c for c in self.columns if c not in header]
         if missing:
-            self.error(1, f"missing column(s): {', '.join(missing)}.")
+            self.error(
+                1, gettext("missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+            )
             return
         unknown = [c for c in header if c not in self.columns and c not in self.optional]
         if self.strict_header and unknown:
             named = ", ".join(quoted(c, 40) for c in unknown[:10])
             if len(unknown) > 10:
-                named += f" and {len(unknown) - 10} more"
+                named += gettext(" and %(count)s more") % {"count": len(unknown) - 10}
             self.error(
                 1,
-                f"unknown column(s): {named}; expected {', '.join(self.columns + self.optional)}.",
+                gettext("unknown column(s): %(named)s; expected %(expected)s.")
+                % {"named": named, "expected": ", ".join(self.columns + self.optional)},
             )
             return
         repeated = sorted({c for c in header if header.count(c) > 1})
         if repeated:
-            self.error(1, f"column(s) given twice: {', '.join(repeated)}.")
+            self.error(
+                1, gettext("column(s) given twice: %(columns)s.") % {"columns": ", ".join(repeated)}
+            )
             return
         for line, values in self.table.rows:
             if len(values) != len(header):
-                self.error(line, f"expected {len(header)} fields, found a different number.")
+                self.error(
+                    line,
+                    gettext("expected %(count)s fields, found a different number.")
+                    % {"count": len(header)},
+                )
                 continue
             yield line, {k: (v or "").strip() for k, v in zip(header, values, strict=True)}
 
     def error(self, line: int, message: str) -> None:
-        self.errors.append(f"{self.name}, line {line}: {message}")
+        self.errors.append(
+            gettext("%(file)s, line %(line)s: %(message)s")
+            % {"file": self.name, "line": line, "message": message}
+        )
         self.line_errors.setdefault(line, []).append(message)
 
     def required(self, line: int, row: dict, column: str, max_length: int | None = None) -> str:
         value = row[column]
         if not value:
-            self.error(line, f"'{column}' is empty.")
+            self.error(line, gettext("'%(column)s' is empty.") % {"column": column})
         return self.text(line, row, column, max_length) if value else ""
 
     def text(self, line: int, row: dict, column: str, max_length: int | None = None) -> str:
         value = row[column]
         if max_length is not None and len(value) > max_length:
-            self.error(line, f"'{column}' is {len(value)} characters long (at most {max_length}).")
+            self.error(
+                line,
+                gettext("'%(column)s' is %(length)s characters long (at most %(max)s).")
+                % {"column": column, "length": len(value), "max": max_length},
+            )
         return value
 
     def choice(self, line: int, row: dict, column: str, choices: list[str]) -> str:
         value = row[column]
         if value not in choices:
             self.error(
-                line, f"'{column}' is {quoted(value)}; expected one of {', '.join(choices)}."
+                line,
+                gettext("'%(column)s' is %(value)s; expected one of %(choices)s.")
+                % {"column": column, "value": quoted(value), "choices": ", ".join(choices)},
             )
         return value
 
     def boolean(self, line: int, row: dict, column: str) -> bool:
         value = row[column].lower()
         if value not in BOOLEANS:
-            self.error(line, f"'{column}' is {quoted(row[column])}; expected yes or no.")
+            self.error(
+                line,
+                gettext("'%(column)s' is %(value)s; expected yes or no.")
+                % {"column": column, "value": quoted(row[column])},
+            )
             return False
         return BOOLEANS[value]
 
@@ -224,7 +250,11 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            self.error(line, f"'{column}' is {quoted(value)}, not a date (YYYY-MM-DD).")
+            self.error(
+                line,
+                gettext("'%(column)s' is %(value)s, not a date (YYYY-MM-DD).")
+                % {"column": column, "value": quoted(value)},
+            )
             return None
 
     def year(self, line: int, row: dict, column: str) -> int | None:
@@ -232,7 +262,11 @@ class _Reader:
         if not value:
             return None
         if not (value.isdigit() and 1000 <= int(value) <= datetime.date.today().year + 1):
-            self.error(line, f"'{column}' is {quoted(value)}, not a year.")
+            self.error(
+                line,
+                gettext("'%(column)s' is %(value)s, not a year.")
+                % {"column": column, "value": quoted(value)},
+            )
             return None
         return int(value)
 
@@ -246,11 +280,17 @@ class _Reader:
             number = None
         if number is None or not number.is_finite() or not 0 < number < 1000:
             self.error(
-                line, f"'{column}' is {quoted(value)}, not a number of years (e.g. 10 or 2.5)."
+                line,
+                gettext("'%(column)s' is %(value)s, not a number of years (e.g. 10 or 2.5).")
+                % {"column": column, "value": quoted(value)},
             )
             return None
         if number.as_tuple().exponent < -2:
-            self.error(line, f"'{column}' is {quoted(value)}: at most two decimal places.")
+            self.error(
+                line,
+                gettext("'%(column)s' is %(value)s: at most two decimal places.")
+                % {"column": column, "value": quoted(value)},
+            )
             return None
         return number
 
@@ -258,7 +298,9 @@ class _Reader:
         iso2 = row["country_iso2"]
         if iso2 not in states:
             self.error(
-                line, f"unknown country {quoted(iso2)} (an ISO 3166-1 alpha-2 code, upper case)."
+                line,
+                gettext("unknown country %(code)s (an ISO 3166-1 alpha-2 code, upper case).")
+                % {"code": quoted(iso2)},
             )
         return iso2
 
@@ -275,7 +317,11 @@ def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
             try:
                 url(source_url)
             except ValidationError:
-                reader.error(line, f"'source_url' is {quoted(source_url)}, not a URL.")
+                reader.error(
+                    line,
+                    gettext("'%(column)s' is %(value)s, not a URL.")
+                    % {"column": "source_url", "value": quoted(source_url)},
+                )
         language = reader.text(line, row, "language", max_length=8)
         values = {
             "title": reader.required(line, row, "title", max_length=400),
@@ -296,7 +342,9 @@ def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
         key = (iso2, citation)
         if key in seen:
             reader.error(
-                line, f"duplicate law {iso2} {quoted(citation)} (first on line {seen[key]})."
+                line,
+                gettext("duplicate law %(state)s %(citation)s (first on line %(first)s).")
+                % {"state": iso2, "citation": quoted(citation), "first": seen[key]},
             )
         seen[key] = line
         rows.append(LawRow(line=line, iso2=iso2, citation=citation, values=values))
@@ -308,7 +356,7 @@ def _provisions(
     states: dict[str, State],
     indicators: set[str],
     laws: set[tuple[str, str]],
-    laws_where: str = "in laws.csv",
+    laws_where: str = _("in laws.csv"),
 ) -> list[ProvisionRow]:
     rows: list[ProvisionRow] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -318,19 +366,30 @@ def _provisions(
         law_citation = reader.required(line, row, "law_citation")
         label = reader.required(line, row, "label", max_length=120)
         if iso2 in states and law_citation and (iso2, law_citation) not in laws:
-            reader.error(line, f"no law {quoted(law_citation)} of {iso2} {laws_where}.")
+            reader.error(
+                line,
+                gettext("no law %(citation)s of %(state)s %(where)s.")
+                % {"citation": quoted(law_citation), "state": iso2, "where": laws_where},
+            )
         conduct = [c.strip() for c in row["conduct"].split(";") if c.strip()]
         for slug in conduct:
             if slug not in indicators:
-                reader.error(line, f"unknown indicator {quoted(slug)} in 'conduct'.")
+                reader.error(
+                    line,
+                    gettext("unknown indicator %(slug)s in '%(column)s'.")
+                    % {"slug": quoted(slug), "column": "conduct"},
+                )
         if len(set(conduct)) != len(conduct):
-            reader.error(line, "an indicator is listed twice in 'conduct'.")
+            reader.error(
+                line,
+                gettext("an indicator is listed twice in '%(column)s'.") % {"column": "conduct"},
+            )
         key = (iso2, law_citation, label)
         if key in seen:
             reader.error(
                 line,
-                f"duplicate provision {quoted(label)} of {quoted(law_citation)} "
-                f"(first on line {seen[key]}).",
+                gettext("duplicate provision %(label)s of %(citation)s (first on line %(first)s).")
+                % {"label": quoted(label), "citation": quoted(law_citation), "first": seen[key]},
             )
         seen[key] = line
         position = order[(iso2, law_citation)] = order.get((iso2, law_citation), 0) + 1
@@ -338,7 +397,11 @@ def _provisions(
             if row["order"].isdigit() and int(row["order"]) < 2**31:
                 position = int(row["order"])
             else:
-                reader.error(line, f"'order' is {quoted(row['order'])}, not a whole number.")
+                reader.error(
+                    line,
+                    gettext("'%(column)s' is %(value)s, not a whole number.")
+                    % {"column": "order", "value": quoted(row["order"])},
+                )
         values = {
             "heading": reader.text(line, row, "heading", max_length=300),
             "summary": reader.text(line, row, "summary"),
@@ -376,7 +439,7 @@ def _findings(
     states: dict[str, State],
     indicators: set[str],
     provisions: set[tuple[str, str, str]],
-    provisions_where: str = "a row of provisions.csv",
+    provisions_where: str = _("a row of provisions.csv"),
 ) -> list[FindingRow]:
     rows: list[FindingRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -385,14 +448,18 @@ def _findings(
         slug = row["indicator"]
         if slug not in indicators:
             reader.error(
-                line, f"unknown indicator {quoted(slug)} (load the topics first, or fix it)."
+                line,
+                gettext("unknown indicator %(slug)s (load the topics first, or fix it).")
+                % {"slug": quoted(slug)},
             )
         status = row["status"]
         if status == "not_assessed":
             reader.error(
                 line,
-                "status 'not_assessed' is not stored: leave the row out and the indicator stays "
-                "not assessed.",
+                gettext(
+                    "status 'not_assessed' is not stored: leave the row out and the indicator "
+                    "stays not assessed."
+                ),
             )
         else:
             reader.choice(line, row, "status", FindingStatus.values)
@@ -403,20 +470,35 @@ def _findings(
             if parsed is None:
                 reader.error(
                     line,
-                    "'evidence_provisions' must list '<law_citation> :: <label>' items "
-                    f"separated by '{EVIDENCE_SEPARATOR.strip()}'.",
+                    gettext(
+                        "'%(column)s' must list '<law_citation> :: <label>' items separated by "
+                        "'%(separator)s'."
+                    )
+                    % {"column": "evidence_provisions", "separator": EVIDENCE_SEPARATOR.strip()},
                 )
             else:
                 for law_citation, label in parsed:
                     if iso2 in states and (iso2, law_citation, label) not in provisions:
                         reader.error(
                             line,
-                            f"evidence {law_citation} :: {label} does not resolve to "
-                            f"{provisions_where} for {iso2}.",
+                            gettext(
+                                "evidence %(citation)s :: %(label)s does not resolve to "
+                                "%(where)s for %(state)s."
+                            )
+                            % {
+                                "citation": law_citation,
+                                "label": label,
+                                "where": provisions_where,
+                                "state": iso2,
+                            },
                         )
                 evidence = parsed
                 if len(set(parsed)) != len(parsed):
-                    reader.error(line, "a provision is listed twice in 'evidence_provisions'.")
+                    reader.error(
+                        line,
+                        gettext("a provision is listed twice in '%(column)s'.")
+                        % {"column": "evidence_provisions"},
+                    )
         # The finding rules as the services state them (one text, one place).
         for messages in finding_shape_problems(status, cites=bool(evidence), note=note).values():
             for message in messages:
@@ -424,7 +506,9 @@ def _findings(
         key = (iso2, slug)
         if key in seen:
             reader.error(
-                line, f"duplicate finding {iso2} {quoted(slug)} (first on line {seen[key]})."
+                line,
+                gettext("duplicate finding %(state)s %(slug)s (first on line %(first)s).")
+                % {"state": iso2, "slug": quoted(slug), "first": seen[key]},
             )
         seen[key] = line
         rows.append(

@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from .errors import DataFileError
 
 # Bounds on an upload (the admin's bulk import): far above the starter set's largest file
@@ -36,12 +38,19 @@ class Table:
 def read_csv_text(name: str, text: str, *, max_rows: int | None = None) -> Table:
     """Parse CSV text. Blank lines are skipped, as csv.DictReader does."""
     if "\x00" in text:
-        raise DataFileError([f"{name}: the file holds NUL bytes; it is not a CSV text file."])
+        raise DataFileError(
+            [
+                gettext("%(name)s: the file holds NUL bytes; it is not a CSV text file.")
+                % {"name": name}
+            ]
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
-            raise DataFileError([f"{name}: the file is empty (no header row)."])
+            raise DataFileError(
+                [gettext("%(name)s: the file is empty (no header row).") % {"name": name}]
+            )
         table = Table(name=name, header=[h.strip() for h in header])
         start = reader.line_num + 1
         for values in reader:
@@ -50,9 +59,14 @@ def read_csv_text(name: str, text: str, *, max_rows: int | None = None) -> Table
                 continue
             table.rows.append((line, values))
             if max_rows is not None and len(table.rows) > max_rows:
-                raise DataFileError([f"{name}: more than {max_rows} rows; split the file."])
+                raise DataFileError([_too_many_rows(name, max_rows)])
     except csv.Error as exc:
-        raise DataFileError([f"{name}, line {reader.line_num}: {exc}."]) from exc
+        raise DataFileError(
+            [
+                gettext("%(name)s, line %(line)s: %(error)s.")
+                % {"name": name, "line": reader.line_num, "error": exc}
+            ]
+        ) from exc
     return table
 
 
@@ -60,17 +74,24 @@ def read_csv_file(path: Path) -> Table:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise DataFileError([f"{path}: file not found."]) from exc
+        raise DataFileError([gettext("%(name)s: file not found.") % {"name": path}]) from exc
     except UnicodeDecodeError as exc:
         raise DataFileError([_not_utf8(path.name, exc)]) from exc
     return read_csv_text(path.name, text)
 
 
 def _not_utf8(name: str, exc: UnicodeDecodeError) -> str:
-    return (
-        f"{name}: not UTF-8 text (byte {exc.start + 1} is 0x{exc.object[exc.start]:02x}); "
-        "save it as 'CSV UTF-8' (or upload the XLSX file)."
-    )
+    return gettext(
+        "%(name)s: not UTF-8 text (byte %(position)s is 0x%(byte)s); save it as 'CSV UTF-8' (or "
+        "upload the XLSX file)."
+    ) % {"name": name, "position": exc.start + 1, "byte": f"{exc.object[exc.start]:02x}"}
+
+
+def _too_many_rows(name: str, max_rows: int) -> str:
+    return gettext("%(name)s: more than %(max)s rows; split the file.") % {
+        "name": name,
+        "max": max_rows,
+    }
 
 
 def read_csv_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
@@ -114,7 +135,12 @@ def read_xlsx_bytes(name: str, content: bytes, *, max_rows: int = MAX_ROWS) -> T
     except Exception as exc:  # an untrusted file: any failure of the parser is the file's
         # openpyxl raises whatever its XML parsers raise (ParseError, XMLSyntaxError, KeyError,
         # TypeError...) for a damaged member, and only when it reaches it.
-        raise DataFileError([f"{name}: not a readable XLSX workbook ({_reason(exc)})."]) from exc
+        raise DataFileError(
+            [
+                gettext("%(name)s: not a readable XLSX workbook (%(reason)s).")
+                % {"name": name, "reason": _reason(exc)}
+            ]
+        ) from exc
 
 
 def _reason(exc: Exception) -> str:
@@ -129,15 +155,24 @@ def _check_archive(name: str, content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise DataFileError([f"{name}: not a readable XLSX workbook."]) from exc
+        raise DataFileError(
+            [gettext("%(name)s: not a readable XLSX workbook.") % {"name": name}]
+        ) from exc
     unpacked = sum(m.file_size for m in members)
     if len(members) > 1000 or unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise DataFileError(
             [
-                f"{name}: the workbook unpacks to {unpacked // (1024 * 1024)} MB in "
-                f"{len(members)} parts (at most {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB); "
-                "it is not an ordinary spreadsheet. Save it again from the spreadsheet "
-                "program, or as CSV UTF-8."
+                gettext(
+                    "%(name)s: the workbook unpacks to %(size)s MB in %(parts)s parts (at most "
+                    "%(max)s MB); it is not an ordinary spreadsheet. Save it again from the "
+                    "spreadsheet program, or as CSV UTF-8."
+                )
+                % {
+                    "name": name,
+                    "size": unpacked // (1024 * 1024),
+                    "parts": len(members),
+                    "max": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024),
+                }
             ]
         )
 
@@ -148,21 +183,38 @@ def _read_sheet(name: str, workbook, max_rows: int) -> Table:
         if len(sheets) != 1:
             titles = ", ".join(repr(s.title) for s in sheets)
             raise DataFileError(
-                [f"{name}: the workbook has {len(sheets)} sheets ({titles}); upload one sheet."]
+                [
+                    gettext(
+                        "%(name)s: the workbook has %(count)s sheets (%(titles)s); upload one "
+                        "sheet."
+                    )
+                    % {"name": name, "count": len(sheets), "titles": titles}
+                ]
             )
         table: Table | None = None
         errors: list[str] = []
         for number, row in enumerate(sheets[0].iter_rows(), start=1):
             if len(row) > MAX_COLUMNS and any(c.value not in (None, "") for c in row[MAX_COLUMNS:]):
                 raise DataFileError(
-                    [f"{name}, row {number}: more than {MAX_COLUMNS} columns are filled in."]
+                    [
+                        gettext("%(name)s, row %(row)s: more than %(max)s columns are filled in.")
+                        % {"name": name, "row": number, "max": MAX_COLUMNS}
+                    ]
                 )
             values = []
             for cell in row[:MAX_COLUMNS]:
                 if getattr(cell, "data_type", None) == "f":
                     errors.append(
-                        f"{name}, row {number}: cell {cell.coordinate} holds a formula "
-                        f"({cell.value}); paste values only."
+                        gettext(
+                            "%(name)s, row %(row)s: cell %(cell)s holds a formula (%(formula)s); "
+                            "paste values only."
+                        )
+                        % {
+                            "name": name,
+                            "row": number,
+                            "cell": cell.coordinate,
+                            "formula": cell.value,
+                        }
                     )
                 values.append(_cell_text(cell.value).strip() if cell.value is not None else "")
             while values and values[-1] == "":
@@ -176,11 +228,13 @@ def _read_sheet(name: str, workbook, max_rows: int) -> Table:
                 continue
             table.rows.append((number, values))
             if len(table.rows) > max_rows:
-                raise DataFileError([f"{name}: more than {max_rows} rows; split the file."])
+                raise DataFileError([_too_many_rows(name, max_rows)])
         if errors:
             raise DataFileError(errors)
         if table is None:
-            raise DataFileError([f"{name}: the sheet is empty (no header row)."])
+            raise DataFileError(
+                [gettext("%(name)s: the sheet is empty (no header row).") % {"name": name}]
+            )
         # A short row in a sheet is empty cells at its end, not missing fields.
         width = len(table.header)
         table.rows = [(n, v + [""] * (width - len(v))) for n, v in table.rows]
@@ -193,15 +247,23 @@ def read_upload(name: str, content: bytes) -> Table:
     """An uploaded .csv or .xlsx file, within the bounds above."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise DataFileError(
-            [f"{name}: {len(content)} bytes, more than the {MAX_UPLOAD_BYTES} bytes accepted."]
+            [
+                gettext("%(name)s: %(size)s bytes, more than the %(max)s bytes accepted.")
+                % {"name": name, "size": len(content), "max": MAX_UPLOAD_BYTES}
+            ]
         )
     if not content.strip():
-        raise DataFileError([f"{name}: the file is empty."])
+        raise DataFileError([gettext("%(name)s: the file is empty.") % {"name": name}])
     lower = name.lower()
     if lower.endswith(".xlsx"):
         return read_xlsx_bytes(name, content)
     if lower.endswith(".csv"):
         if content[:4] == b"PK\x03\x04":
-            raise DataFileError([f"{name}: this is a spreadsheet workbook, not CSV text."])
+            raise DataFileError(
+                [
+                    gettext("%(name)s: this is a spreadsheet workbook, not CSV text.")
+                    % {"name": name}
+                ]
+            )
         return read_csv_bytes(name, content)
-    raise DataFileError([f"{name}: upload a .csv or .xlsx file."])
+    raise DataFileError([gettext("%(name)s: upload a .csv or .xlsx file.") % {"name": name}])

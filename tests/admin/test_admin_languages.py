@@ -136,3 +136,57 @@ def test_the_admin_reads_in_the_chosen_language(editor_client, language):
         assert missing == [], (name, missing)
         english = [words for words in ENGLISH if re.search(rf"\b{re.escape(words)}\b", text)]
         assert english == [], (name, english)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ar",
+            [
+                "بلد غير معروف 'ZZ' (رمز ISO 3166-1 alpha-2 بأحرف كبيرة).",
+                "قيمة «year_enacted» هي 'soon'، وهي ليست سنة.",
+                "قيمة «verified» هي 'maybe'؛ المتوقع yes أو no.",
+                "يجب تصحيح الصفوف المرفوضة في الملف ثم رفع الملف مجددًا",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "неизвестная страна 'ZZ' (код ISO 3166-1 alpha-2, заглавными буквами).",
+                "«year_enacted» равно 'soon' — это не год.",
+                "«verified» равно 'maybe'; ожидается yes или no.",
+            ],
+        ),
+    ],
+)
+def test_the_import_preview_names_each_rows_problem_in_the_chosen_language(
+    editor_client, language, expected
+):
+    """The row-by-row preview of an upload: what is wrong with each row, in the editor's words."""
+    import io
+
+    from laws.bulk_import import LAW_COLUMNS
+
+    row = {column: "" for column in LAW_COLUMNS}
+    row.update(
+        country_iso2="ZZ",
+        title="Children Act",
+        citation="Act 1 of 2001",
+        instrument_type="act",
+        status="in_force",
+        year_enacted="soon",
+        verified="maybe",
+    )
+    content = (",".join(LAW_COLUMNS) + "\n" + ",".join(row.values()) + "\n").encode()
+    upload = io.BytesIO(content)
+    upload.name = "laws.csv"
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = editor_client.post(
+        reverse("admin:laws_importbatch_upload"), {"kind": "laws", "file": upload}, follow=True
+    )
+    assert response.status_code == 200
+    text = " ".join(text_of(response).split())
+    missing = [words for words in expected if words not in text]
+    assert missing == [], missing
+    assert "unknown country" not in text and "not a year" not in text
