@@ -85,3 +85,13 @@ def test_catalogues_hold_exactly_the_strings_of_the_source(tmp_path, monkeypatch
         committed = keys(read(directory / lang / "LC_MESSAGES" / "django.po"))
         assert sorted(source - committed, key=str) == [], f"{lang}: not extracted"
         assert sorted(committed - source, key=str) == [], f"{lang}: stale"
+
+
+def test_the_production_image_compiles_the_catalogues():
+    """The .mo files are not committed (nor sent to docker build): the image compiles them, or
+    it serves English only."""
+    dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
+    steps = [line for line in dockerfile.splitlines() if line.startswith(("RUN", "CMD", "COPY"))]
+    compile_step = steps.index("RUN python -m public.compile_messages")
+    assert compile_step > steps.index("COPY . .") and compile_step < len(steps) - 1
+    assert "*.mo" in (Path(settings.BASE_DIR) / ".dockerignore").read_text().split()
