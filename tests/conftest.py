@@ -26,6 +26,18 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def english_at_the_start():
+    """Each test starts in English, as a command does. A request leaves its thread in the language
+    it activated (Django's locale middleware activates one per request and does not put the
+    previous one back), so a test that calls the services directly after another test's
+    Arabic admin page would read their messages in Arabic."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 CHROMIUM = browsing.CHROMIUM or "/usr/bin/chromium"
 
 
