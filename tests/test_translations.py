@@ -43,7 +43,9 @@ def test_every_language_has_a_catalogue():
     assert {lang for _directory, lang in catalogues()} == set(LANGUAGES)
 
 
-@pytest.mark.parametrize(("directory", "lang"), catalogues(), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("directory", "lang"), catalogues(), ids=[f"{d.name}-{lang}" for d, lang in catalogues()]
+)
 def test_every_string_is_translated_and_none_is_fuzzy(directory, lang):
     catalog = read(directory / lang / "LC_MESSAGES" / "django.po")
     untranslated = [
