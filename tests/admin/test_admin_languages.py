@@ -190,3 +190,14 @@ def test_the_import_preview_names_each_rows_problem_in_the_chosen_language(
     missing = [words for words in expected if words not in text]
     assert missing == [], missing
     assert "unknown country" not in text and "not a year" not in text
+
+
+def test_a_page_that_is_not_a_untc_status_page_is_refused_in_the_chosen_language(editor_client):
+    import io
+
+    upload = io.BytesIO(b"<html><body><h1>Not a treaty page</h1></body></html>")
+    upload.name = "opsc.html"
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    response = editor_client.post(reverse("admin:laws_importbatch_untc"), {"file": upload})
+    text = " ".join(text_of(response).split())
+    assert "opsc.html: لا مرجع MTDSG (مثل IV-11-c) في الترويسة." in text, text[-800:]

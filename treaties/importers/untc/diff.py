@@ -7,6 +7,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from treaties.models import EndNote, Objection, Participation, Treaty
 
 from .names import NameResolver
@@ -127,8 +129,15 @@ def diff_pages(pages: Sequence[ParsedPage]) -> list[PageDiff]:
     for page in pages:
         if page.reference not in treaties:
             raise UNTCImportError(
-                f"{page.source}: the page is for treaty {page.reference} "
-                f"({page.title or 'untitled'}), which is not a treaty in the database."
+                gettext(
+                    "%(source)s: the page is for treaty %(reference)s (%(title)s), which is not "
+                    "a treaty in the database."
+                )
+                % {
+                    "source": page.source,
+                    "reference": page.reference,
+                    "title": page.title or gettext("untitled"),
+                }
             )
     resolver = NameResolver()
     states = resolve_names(pages, resolver)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from django.utils.translation import gettext
 
 from treaties.models import ConsentType, Reservation, ReservationKind
 
@@ -248,7 +249,9 @@ def parse_file(path: str | Path) -> ParsedPage:
     try:
         html = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UNTCParseError(f"{path}: cannot read the file ({exc}).") from exc
+        raise UNTCParseError(
+            gettext("%(path)s: cannot read the file (%(exc)s).") % {"path": path, "exc": exc}
+        ) from exc
     return parse_page(html, source=str(path))
 
 
@@ -300,14 +303,24 @@ def _parse_reference(soup: BeautifulSoup, source: str) -> tuple[str, int, str]:
         address = match[1] if match else None
     if from_header and address and from_header != address:
         raise UNTCParseError(
-            f"{source}: the header says treaty {from_header} but the page address says {address}."
+            gettext(
+                "%(source)s: the header says treaty %(from_header)s but the page address says "
+                "%(address)s."
+            )
+            % {"source": source, "from_header": from_header, "address": address}
         )
     reference = from_header or address
     if not reference:
-        raise UNTCParseError(f"{source}: no MTDSG reference (e.g. IV-11-c) found in the header.")
+        raise UNTCParseError(
+            gettext("%(source)s: no MTDSG reference (e.g. IV-11-c) found in the header.")
+            % {"source": source}
+        )
     chapter_roman = reference.split("-")[0]
     if not re.fullmatch(r"[IVXL]+", chapter_roman):
-        raise UNTCParseError(f"{source}: cannot read the chapter of reference {reference!r}.")
+        raise UNTCParseError(
+            gettext("%(source)s: cannot read the chapter of reference %(reference)s.")
+            % {"source": source, "reference": repr(reference)}
+        )
     return reference, _from_roman(chapter_roman), title
 
 
@@ -317,7 +330,8 @@ def _parse_status_counts(soup: BeautifulSoup, source: str) -> tuple[int, int]:
     match = re.search(r"Signatories\s*:\s*(\d+).*?Parties\s*:\s*(\d+)", text, re.IGNORECASE)
     if not match:
         raise UNTCParseError(
-            f'{source}: no status counts ("Signatories : N. Parties : M") in the header.'
+            gettext('%(source)s: no status counts ("Signatories : N. Parties : M") in the header.')
+            % {"source": source}
         )
     return int(match[1]), int(match[2])
 
@@ -328,7 +342,10 @@ def _parse_status_date(soup: BeautifulSoup, source: str) -> datetime.date | None
         return None
     match = re.search(r"STATUS AS AT\s*:\s*(\d{2})-(\d{2})-(\d{4})", str(node), re.IGNORECASE)
     if not match:
-        raise UNTCParseError(f"{source}: cannot read the status date in {squash(node)!r}.")
+        raise UNTCParseError(
+            gettext("%(source)s: cannot read the status date in %(text)s.")
+            % {"source": source, "text": repr(squash(node))}
+        )
     day, month, year = (int(g) for g in match.groups())
     return datetime.date(year, month, day)
 
@@ -340,53 +357,81 @@ def _parse_table_date(text: str, source: str, name: str) -> tuple[datetime.date 
     match = TABLE_DATE_RE.match(text)
     month = _month(match[2]) if match else None
     if not match or not month:
-        raise UNTCParseError(f"{source}: cannot read the date {text!r} for {name}.")
+        raise UNTCParseError(
+            gettext("%(source)s: cannot read the date %(text)s for %(name)s.")
+            % {"source": source, "text": repr(text), "name": name}
+        )
     try:
         return datetime.date(int(match[3]), month, int(match[1])), match[4]
     except ValueError as exc:
-        raise UNTCParseError(f"{source}: invalid date {text!r} for {name}.") from exc
+        raise UNTCParseError(
+            gettext("%(source)s: invalid date %(text)s for %(name)s.")
+            % {"source": source, "text": repr(text), "name": name}
+        ) from exc
 
 
 def _parse_participants(soup: BeautifulSoup, source: str) -> list[ParsedParticipant]:
     table = _find_id(soup, "tblgrid")
     if table is None:
-        raise UNTCParseError(f"{source}: no participant table (id ending 'tblgrid').")
+        raise UNTCParseError(
+            gettext("%(source)s: no participant table (id ending 'tblgrid').") % {"source": source}
+        )
     rows = table.find_all("tr")
     if not rows or "participant" not in rows[0].get_text().lower():
-        raise UNTCParseError(f"{source}: the participant table has no 'Participant' header row.")
+        raise UNTCParseError(
+            gettext("%(source)s: the participant table has no 'Participant' header row.")
+            % {"source": source}
+        )
     participants: list[ParsedParticipant] = []
     seen: set[str] = set()
     for row in rows[1:]:
         cells = row.find_all("td", recursive=False)
         if len(cells) != 3:
             raise UNTCParseError(
-                f"{source}: a participant row has {len(cells)} cells, expected 3: "
-                f"{squash(row.get_text(' '))!r}."
+                gettext("%(source)s: a participant row has %(count)s cells, expected 3: %(row)s.")
+                % {"source": source, "count": len(cells), "row": repr(squash(row.get_text(" ")))}
             )
         name, notes = _cell_name(cells[0])
         if not name:
-            raise UNTCParseError(f"{source}: a participant row has no name.")
+            raise UNTCParseError(
+                gettext("%(source)s: a participant row has no name.") % {"source": source}
+            )
         if name in seen:
-            raise UNTCParseError(f"{source}: participant {name!r} appears twice.")
+            raise UNTCParseError(
+                gettext("%(source)s: participant %(name)s appears twice.")
+                % {"source": source, "name": repr(name)}
+            )
         seen.add(name)
         signature, suffix = _parse_table_date(cells[1].get_text(), source, name)
         if suffix:
             raise UNTCParseError(
-                f"{source}: unexpected letter {suffix!r} after the signature date of {name}."
+                gettext(
+                    "%(source)s: unexpected letter %(suffix)s after the signature date of %(name)s."
+                )
+                % {"source": source, "suffix": repr(suffix), "name": name}
             )
         consent, suffix = _parse_table_date(cells[2].get_text(), source, name)
         if consent is not None and suffix not in CONSENT_SUFFIXES:
             raise UNTCParseError(
-                f"{source}: unknown kind of consent {suffix!r} after the date for {name}."
+                gettext(
+                    "%(source)s: unknown kind of consent %(suffix)s after the date for %(name)s."
+                )
+                % {"source": source, "suffix": repr(suffix), "name": name}
             )
         if signature is None and consent is None:
-            raise UNTCParseError(f"{source}: participant {name} has neither signature nor consent.")
+            raise UNTCParseError(
+                gettext("%(source)s: participant %(name)s has neither signature nor consent.")
+                % {"source": source, "name": name}
+            )
         if signature and consent and consent < signature:
             # The database refuses this (treaties_participation_consent_not_before_signature);
             # stop here so nothing is half-imported, and let a person look at the record.
             raise UNTCParseError(
-                f"{source}: {name} consented ({consent}) before signing ({signature}); "
-                "check the page."
+                gettext(
+                    "%(source)s: %(name)s consented (%(consent)s) before signing "
+                    "(%(signature)s); check the page."
+                )
+                % {"source": source, "name": name, "consent": consent, "signature": signature}
             )
         participants.append(
             ParsedParticipant(
@@ -446,7 +491,10 @@ def _tokens(div: Tag, is_heading) -> list[tuple[str, str]]:
 def _date_token(value: str, source: str, who: str) -> datetime.date:
     day = parse_long_date(value)
     if day is None:
-        raise UNTCParseError(f"{source}: cannot read the date {value!r} under {who}.")
+        raise UNTCParseError(
+            gettext("%(source)s: cannot read the date %(value)s under %(who)s.")
+            % {"source": source, "value": repr(value), "who": who}
+        )
     return day
 
 
@@ -523,8 +571,11 @@ def _parse_reservations(soup: BeautifulSoup, page: ParsedPage) -> list[ParsedRes
             if not entries:
                 continue  # e.g. "Yugoslavia (former)": a heading with nothing under it
             raise UNTCParseError(
-                f"{source}: declarations are given for {name!r}, who is not in the participant "
-                "table."
+                gettext(
+                    "%(source)s: declarations are given for %(name)s, who is not in the "
+                    "participant table."
+                )
+                % {"source": source, "name": repr(name)}
             )
         for order, entry in enumerate(entries):
             result.append(
@@ -650,7 +701,10 @@ def _parse_end_notes(soup: BeautifulSoup, source: str) -> list[ParsedEndNote]:
     for div in table.find_all(id=re.compile("divNotesAll$")):
         anchor = div.find("a", attrs={"name": True})
         if anchor is None or not anchor["name"].isdigit():
-            raise UNTCParseError(f"{source}: an end note without a number: {squash(div.text)!r}.")
+            raise UNTCParseError(
+                gettext("%(source)s: an end note without a number: %(text)s.")
+                % {"source": source, "text": repr(squash(div.text))}
+            )
         number = int(anchor["name"])
         anchor.extract()
         notes.append(ParsedEndNote(number=number, text=clean_text(_inline_text(div))))
@@ -811,9 +865,18 @@ def _check_counts(page: ParsedPage) -> None:
     signed, parties = len(page.signatories), len(page.parties)
     if (signed, parties) != (page.header_signatories, page.header_parties):
         raise UNTCParseError(
-            f"{page.source}: the participant table gives {signed} signatories and {parties} "
-            f"parties but the page header says {page.header_signatories} signatories and "
-            f"{page.header_parties} parties; the table looks truncated or broken."
+            gettext(
+                "%(source)s: the participant table gives %(signed)s signatories and %(parties)s "
+                "parties but the page header says %(header_signatories)s signatories and "
+                "%(header_parties)s parties; the table looks truncated or broken."
+            )
+            % {
+                "source": page.source,
+                "signed": signed,
+                "parties": parties,
+                "header_signatories": page.header_signatories,
+                "header_parties": page.header_parties,
+            }
         )
 
 
@@ -822,14 +885,26 @@ def _check(page: ParsedPage) -> None:
     for item in [*page.reservations, *page.objections]:
         if len(item.heading) > HEADING_MAX_LENGTH:  # never cut a deposited text short
             raise UNTCParseError(
-                f"{source}: a heading of {len(item.heading)} characters is longer than the "
-                f"{HEADING_MAX_LENGTH} the database holds: {item.heading[:80]!r}..."
+                gettext(
+                    "%(source)s: a heading of %(length)s characters is longer than the %(max)s "
+                    "the database holds: %(heading)s..."
+                )
+                % {
+                    "source": source,
+                    "length": len(item.heading),
+                    "max": HEADING_MAX_LENGTH,
+                    "heading": repr(item.heading[:80]),
+                }
             )
     numbers = [n.number for n in page.end_notes]
     if len(numbers) != len(set(numbers)):
-        raise UNTCParseError(f"{source}: end note numbers repeat.")
+        raise UNTCParseError(gettext("%(source)s: end note numbers repeat.") % {"source": source})
     missing = sorted({n for p in page.participants for n in p.end_notes} - set(numbers))
     if missing:
         raise UNTCParseError(
-            f"{source}: participants refer to end notes {missing} that the page does not have."
+            gettext(
+                "%(source)s: participants refer to end notes %(missing)s that the page does not "
+                "have."
+            )
+            % {"source": source, "missing": missing}
         )

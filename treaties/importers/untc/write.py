@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.importing import ImportCounts, upsert
 from core.publication import PublicationStatus
@@ -78,7 +79,12 @@ def import_pages(pages: Sequence[ParsedPage], *, prune: bool = False) -> ImportR
     for page in pages:
         if page.reference in seen:
             raise UNTCImportError(
-                f"{page.source} and {seen[page.reference]} are both pages of {page.reference}."
+                gettext("%(source)s and %(other)s are both pages of %(reference)s.")
+                % {
+                    "source": page.source,
+                    "other": seen[page.reference],
+                    "reference": page.reference,
+                }
             )
         seen[page.reference] = page.source
 
@@ -87,10 +93,17 @@ def import_pages(pages: Sequence[ParsedPage], *, prune: bool = False) -> ImportR
         if page.reference not in treaties:
             known = ", ".join(f"{ref} ({t.code})" for ref, t in sorted(treaties.items()))
             raise UNTCImportError(
-                f"{page.source}: the page is for treaty {page.reference} "
-                f"({page.title or 'untitled'}), which is not a treaty in the database "
-                f"(known: {known or 'none'}; "
-                "run `manage.py load_treaties` first)."
+                gettext(
+                    "%(source)s: the page is for treaty %(reference)s (%(title)s), which is not "
+                    "a treaty in the database (known: %(known)s; run `manage.py load_treaties` "
+                    "first)."
+                )
+                % {
+                    "source": page.source,
+                    "reference": page.reference,
+                    "title": page.title or gettext("untitled"),
+                    "known": known or gettext("none"),
+                }
             )
 
     resolver = NameResolver()
@@ -147,8 +160,11 @@ def resolve_names(pages: Sequence[ParsedPage], resolver: NameResolver) -> dict[s
                 )
     if problems:
         raise UNTCImportError(
-            "Cannot map these UN names to states (add them to "
-            "treaties/importers/untc/names.py:UN_NAME_TO_ISO2); nothing was written:\n  "
+            gettext(
+                "Cannot map these UN names to states (add them to "
+                "treaties/importers/untc/names.py:UN_NAME_TO_ISO2); nothing was written:"
+            )
+            + "\n  "
             + "\n  ".join(problems)
         )
     return states
