@@ -21,7 +21,18 @@ from django.core.management.commands import makemessages
 CREATION_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
 
 # Directories (and patterns) whose strings are not the product's.
-IGNORE = ["tests", "bench", "tools", "scripts", "data", "docs", "deploy", "releases", "var"]
+IGNORE = [
+    "tests",
+    "bench",
+    "tools",
+    "scripts",
+    "data",
+    "docs",
+    "deploy",
+    "releases",
+    "var",
+    "staticfiles",
+]
 
 
 class Command(makemessages.Command):
