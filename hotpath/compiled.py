@@ -1,4 +1,5 @@
-"""SQL compiled once per process and data version (the countries list's page query)."""
+"""SQL compiled once per process and data version (the countries list's page query, the country
+detail's four queries, the laws list's searches)."""
 
 import threading
 from collections.abc import Callable
@@ -19,27 +20,41 @@ class CompiledQueries:
     MAX_ENTRIES = 256
 
     def __init__(self):
-        self.entries: dict[tuple, tuple[str, tuple[str, tuple]]] = {}
+        self.entries: dict[tuple, tuple[str, object]] = {}
         self.lock = threading.Lock()
 
     def get(self, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple] | None:
         """The SQL and parameters for `key`, compiled from `build()` the first time under this
         data version; None when the query can match nothing (no SQL to run)."""
-        version = current_version()
-        hit = self.entries.get(key)
-        if version is not None and hit is not None and hit[0] == version.token:
-            return hit[1]
+        hit = self.lookup(key)
+        if hit is not None:
+            return hit
         queryset = build()
         try:
             compiled = queryset.query.get_compiler(using=queryset.db).as_sql()
         except EmptyResultSet:  # a filter that matches nothing
             return None
-        if version is not None:
-            with self.lock:  # threads of a worker share it: one writer at a time
-                while len(self.entries) >= self.MAX_ENTRIES:
-                    self.entries.pop(next(iter(self.entries)), None)
-                self.entries[key] = (version.token, compiled)
+        self.keep(key, compiled)
         return compiled
+
+    def lookup(self, key: tuple):
+        """What was kept for `key` under the current data version, else None."""
+        version = current_version()
+        hit = self.entries.get(key)
+        if version is not None and hit is not None and hit[0] == version.token:
+            return hit[1]
+        return None
+
+    def keep(self, key: tuple, value) -> None:
+        """Keep `value` (SQL and what reads it) for `key` under the current data version."""
+        version = current_version()
+        if version is None or value is None:
+            return
+        with self.lock:  # threads of a worker share it: one writer at a time
+            self.entries.pop(key, None)
+            while len(self.entries) >= self.MAX_ENTRIES:
+                self.entries.pop(next(iter(self.entries)), None)
+            self.entries[key] = (version.token, value)
 
     def clear(self) -> None:
         self.entries.clear()

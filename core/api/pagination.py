@@ -23,6 +23,20 @@ def parse_positive_int(raw: str, *, parameter: str, maximum: int | None = None) 
     return number
 
 
+class FetchedPage:
+    """A page of rows fetched with the total count (`COUNT(*) OVER ()`), for Django's Paginator
+    (it asks `count()`, then slices out the page it has already been given)."""
+
+    def __init__(self, rows: list, total: int):
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        return self.rows
+
+
 class StrictPageNumberPagination(PageNumberPagination):
     """`page` (1-based) and `page_size` (default 50, 1 to 500).
 

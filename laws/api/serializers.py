@@ -151,40 +151,95 @@ class LawListSerializer(PublicModelSerializer):
         page's Python. A subclass (the detail) or a `.json`-style format suffix takes DRF's."""
         if type(self) is not LawListSerializer or self.context.get("format"):
             return super().to_representation(instance)
-        law = instance
-        state = law.state
-        rank = getattr(law, "rank", None)
-        return {
-            "id": law.pk,
-            "url": detail_url(self.context, "law-detail", "pk", law.pk),
-            "country": None
-            if state is None
-            else {
-                "iso2": state.iso2,
-                "name": state.name,
-                "url": detail_url(self.context, "country-detail", "iso2", state.iso2),
-            },
-            "jurisdiction": None
-            if law.jurisdiction is None
-            else {"code": law.jurisdiction.code, "name": law.jurisdiction.name},
-            "title": _text(law.title),
-            "title_original": absent_as_null(law.title_original),
-            "language": absent_as_null(law.language),
-            "kind": law.kind,
-            "citation": _text(law.citation),
-            "year_enacted": None if law.year_enacted is None else int(law.year_enacted),
-            "date_adopted": _date(law.date_adopted),
-            "date_in_force": _date(law.date_in_force),
-            "date_repealed": _date(law.date_repealed),
-            "status": law.status,
-            "source_url": absent_as_null(law.source_url),
-            "verified": bool(law.verified),
-            "verification_source": absent_as_null(law.verification_source),
-            "rank": None if rank is None else round(float(rank), 6),
-            "snippet": absent_as_null(search.snippet_html(law.snippet))
-            if hasattr(law, "snippet")
-            else None,
+        law, state, jurisdiction = instance, instance.state, instance.jurisdiction
+        row = (
+            law.pk,
+            law.state_id,
+            None if state is None else state.iso2,
+            None if state is None else state.name,
+            law.jurisdiction_id,
+            None if jurisdiction is None else jurisdiction.code,
+            None if jurisdiction is None else jurisdiction.name,
+            *(getattr(law, name) for name in LAW_FIELD_NAMES),
+            getattr(law, "rank", None),
+            law.snippet if hasattr(law, "snippet") else NO_SNIPPET,
+        )
+        return law_list_item(self.context, row)
+
+
+# A law's values for `law_list_item`, in this order; the laws list's kept searches read them as
+# one row each (laws/api/law_search.py).
+LAW_LIST_COLUMNS = (
+    "id",
+    "state_id",
+    "state__iso2",
+    "state__name",
+    "jurisdiction_id",
+    "jurisdiction__code",
+    "jurisdiction__name",
+    *LAW_FIELD_NAMES,
+    "rank",
+    "snippet",
+)
+# The snippet of a law listed without `q` (null, where a search's empty snippet is null too).
+NO_SNIPPET = object()
+
+
+def law_list_item(context: dict, row: tuple) -> dict:
+    """A law of a list, as `LawListSerializer` gives it, from its values (`LAW_LIST_COLUMNS`)."""
+    (
+        pk,
+        state_id,
+        iso2,
+        state_name,
+        jurisdiction_id,
+        jurisdiction_code,
+        jurisdiction_name,
+        title,
+        title_original,
+        language,
+        kind,
+        citation,
+        year_enacted,
+        date_adopted,
+        date_in_force,
+        date_repealed,
+        status,
+        source_url,
+        verified,
+        verification_source,
+        rank,
+        snippet,
+    ) = row
+    return {
+        "id": pk,
+        "url": detail_url(context, "law-detail", "pk", pk),
+        "country": {
+            "iso2": iso2,
+            "name": state_name,
+            "url": detail_url(context, "country-detail", "iso2", iso2),
         }
+        if state_id is not None
+        else None,
+        "jurisdiction": {"code": jurisdiction_code, "name": jurisdiction_name}
+        if jurisdiction_id is not None
+        else None,
+        "title": _text(title),
+        "title_original": absent_as_null(title_original),
+        "language": absent_as_null(language),
+        "kind": kind,
+        "citation": _text(citation),
+        "year_enacted": None if year_enacted is None else int(year_enacted),
+        "date_adopted": _date(date_adopted),
+        "date_in_force": _date(date_in_force),
+        "date_repealed": _date(date_repealed),
+        "status": status,
+        "source_url": absent_as_null(source_url),
+        "verified": bool(verified),
+        "verification_source": absent_as_null(verification_source),
+        "rank": None if rank is None else round(float(rank), 6),
+        "snippet": None if snippet is NO_SNIPPET else absent_as_null(search.snippet_html(snippet)),
+    }
 
 
 def _text(value) -> str | None:
@@ -192,7 +247,10 @@ def _text(value) -> str | None:
 
 
 def _date(value) -> str | None:
-    return value.isoformat() if value else None
+    # A date, or its ISO text (SQLite's, read by a cursor without Django's converters).
+    if not value:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
 
 
 class LawProvisionSerializer(PublicModelSerializer):

@@ -1,6 +1,8 @@
 """The time limit shared by every `q` of the public API: a search that runs too long is a 503
 with a JSON `detail`, never a 500. The engine is `laws.search`."""
 
+from contextlib import contextmanager
+
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -16,15 +18,26 @@ class SearchTookTooLong(APIException):
     default_code = "search_timeout"
 
 
+@contextmanager
+def search_time_limit():
+    """A block under `laws.search.time_limit()` whose timeout is `SearchTookTooLong`."""
+    try:
+        with search.time_limit():
+            yield
+    except search.SearchTimeout as exc:
+        raise SearchTookTooLong() from exc
+
+
+def searching(request) -> bool:
+    return bool(str(request.query_params.get("q", "")).strip())
+
+
 class SearchTimeLimitMixin:
     """A list whose `q` runs under `laws.search.time_limit()`: too slow is a 503 with a JSON
     `detail`, never a 500."""
 
     def list(self, request, *args, **kwargs):
-        if not str(request.query_params.get("q", "")).strip():
+        if not searching(request):
             return super().list(request, *args, **kwargs)
-        try:
-            with search.time_limit():
-                return super().list(request, *args, **kwargs)
-        except search.SearchTimeout as exc:
-            raise SearchTookTooLong() from exc
+        with search_time_limit():
+            return super().list(request, *args, **kwargs)

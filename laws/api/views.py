@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from core.api.pagination import AsOfPagination
+from core.api.pagination import AsOfPagination, FetchedPage
 from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from core.publication import PublicationStatus
 from hotpath.cache import versioned
@@ -58,6 +58,7 @@ from .filters import (
     LawFilterSet,
     undated_states,
 )
+from .law_search import search_page
 from .serializers import (
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -66,7 +67,7 @@ from .serializers import (
     LawDetailSerializer,
     LawListSerializer,
 )
-from .timelimit import SearchTimeLimitMixin
+from .timelimit import SearchTimeLimitMixin, search_time_limit, searching
 from .vocabulary import indicator_ids, indicators_in_order, treaty_ids
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -167,20 +168,6 @@ def all_statuses() -> dict[int, tuple[dict, dict]]:
         for state_id, kind, key, value in cursor.fetchall():
             out.setdefault(state_id, ({}, {}))[kind][key] = value
     return out
-
-
-class FetchedPage:
-    """A page of rows fetched with the total count (`COUNT(*) OVER ()`), for Django's Paginator
-    (it asks `count()`, then slices out the page it has already been given)."""
-
-    def __init__(self, rows: list, total: int):
-        self.rows, self.total = rows, total
-
-    def count(self) -> int:
-        return self.total
-
-    def __getitem__(self, key):
-        return self.rows
 
 
 def page_query(states, offset: int, limit: int):
@@ -371,14 +358,20 @@ class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def list(self, request, *args, **kwargs):
-        """Unfiltered (only `page`, `page_size`, `format=json`): pages cut from the ordered ids
+        """With `q` (JSON): a search seen before under this data version runs as one statement
+        kept for its query string (`law_search.search_page`).
+
+        Unfiltered (only `page`, `page_size`, `format=json`): pages cut from the ordered ids
         of every published law, sorted once per process and data version
         (`published_law_ids`), then one primary-key query for the page's rows. A deep page
         then costs what page 1 costs, instead of a sort of every law down to its offset; any
         edit changes the stamp, so the order is never stale."""
-        if set(request.query_params) - {"page", "page_size", "format"} or (
-            request.accepted_renderer.format != "json"
-        ):
+        json = request.accepted_renderer.format == "json"
+        if json and not self.format_kwarg and searching(request):
+            # A search seen before under this data version: one kept statement (law_search.py).
+            with search_time_limit():
+                return search_page(self, request)
+        if set(request.query_params) - {"page", "page_size", "format"} or not json:
             return super().list(request, *args, **kwargs)
         ids = published_law_ids()
         page = self.paginate_queryset(ids)

@@ -1,9 +1,16 @@
 """Running a search, the same on every engine: parse and widen the query, read the ids of at
 most `MAX_CANDIDATES` matches (one query, which also tells whether anything matched and how
 many), then rank and cut snippets for those only; when nothing matched, the typo fallbacks
-(vocabulary terms within a typo, then similar titles)."""
+(vocabulary terms within a typo, then similar titles).
+
+The queryset a search returns carries its `SearchPlan`: what a caller needs to run the same
+search again as SQL of its own (the laws list keeps it per query string and data version,
+laws/api/law_search.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet, Value
 
@@ -13,8 +20,25 @@ from laws.search.query import parse
 from laws.search.vocabulary import widen
 
 
+def _candidate_ids(queryset: QuerySet, condition) -> QuerySet:
+    return queryset.filter(condition).order_by().values_list("pk", flat=True)[:MAX_CANDIDATES]
+
+
 def _candidates(queryset: QuerySet, condition) -> list[int]:
-    return list(queryset.filter(condition).order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
+    return list(_candidate_ids(queryset, condition))
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How a search's answer was found, for running it again without parsing, widening or
+    building it: `candidates`, the ids query of the stage that matched (None: the typo fallback
+    on titles, `queryset` then holds the whole answer), and `ranked(among)`, the filtered
+    queryset restricted by `among` (a filter keeping the candidates), ranked and with snippets,
+    best first."""
+
+    candidates: QuerySet | None
+    ranked: Callable[[object], QuerySet] | None
+    titles: bool = False
 
 
 def _search(queryset: QuerySet, text: str, target: Target) -> QuerySet:
@@ -38,25 +62,29 @@ def _search(queryset: QuerySet, text: str, target: Target) -> QuerySet:
             searched = typo
         if not candidates:
             words = " ".join(parsed.positive_words)
-            return current.similar_titles(queryset, words, ordering, target)
+            similar = current.similar_titles(queryset, words, ordering, target)
+            return _counted(similar, None, SearchPlan(candidates=None, ranked=None, titles=True))
     if searched != parsed:
         # The words typed first, their equivalents of the vocabulary (other languages, other
         # forms) after: a row matching the query as typed ranks 1 + its rank for it; the rank
         # for the widened query, mapped into [0, 0.5), orders the rest and breaks ties.
         rank = current.rank(parsed, target, matched=1.0) + rank * Value(0.5) / (rank + Value(1.0))
-    return _counted(
-        queryset.filter(current.among(candidates))
-        .annotate(rank=rank, snippet=snippet)
-        .order_by("-rank", *ordering),
-        len(candidates),
-    )
+
+    def ranked(among) -> QuerySet:
+        ranks = queryset.filter(among).annotate(rank=rank, snippet=snippet)
+        return ranks.order_by("-rank", *ordering)
+
+    plan = SearchPlan(candidates=_candidate_ids(queryset, condition), ranked=ranked)
+    return _counted(ranked(current.among(candidates)), len(candidates), plan)
 
 
 class _CountedQuerySet(QuerySet):
-    """A queryset whose count is already known (the paginator asks it first); any derived
-    queryset counts again."""
+    """A queryset whose count is already known (the paginator asks it first), and the plan of
+    the search that made it; any derived queryset counts again, and has no plan (it is not
+    the search's answer any more)."""
 
     known_count: int | None = None
+    search_plan: SearchPlan | None = None
 
     def count(self):
         if self.known_count is not None:
@@ -66,19 +94,21 @@ class _CountedQuerySet(QuerySet):
     def _clone(self):
         clone = super()._clone()
         clone.known_count = None
+        clone.search_plan = None
         return clone
 
 
 _counted_classes: dict[type, type] = {}
 
 
-def _counted(queryset: QuerySet, count: int) -> QuerySet:
+def _counted(queryset: QuerySet, count: int | None, plan: SearchPlan) -> QuerySet:
     base = type(queryset)
     if base not in _counted_classes:
         _counted_classes[base] = type(f"Counted{base.__name__}", (_CountedQuerySet, base), {})
     counted = queryset._clone()
     counted.__class__ = _counted_classes[base]
     counted.known_count = count
+    counted.search_plan = plan
     return counted
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from django.db.models import Expression, F, QuerySet
+from django.db.models import BooleanField, Expression, F, IntegerField, QuerySet
 
 from laws.search.query import ParsedQuery
 
 # At most this many matches are ranked, so a very common word stays fast.
 MAX_CANDIDATES = 1000
+# The name of the candidates' ids in a search run again as one statement (`with_candidates`).
+CANDIDATES = "crin_candidates"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,26 @@ class Engine:
     def among(self, ids: list[int]):
         """A filter keeping the rows whose id is in `ids` (the candidates)."""
         raise NotImplementedError
+
+    def with_candidates(self, candidates: tuple[str, tuple], page: tuple[str, tuple]):
+        """One statement (SQL, params): the candidates' ids query as `crin_candidates`, then a
+        page query filtered by `kept_among()` (and counting with `kept_total()`)."""
+        (candidates_sql, candidates_params), (sql, params) = candidates, page
+        return (
+            f"WITH {CANDIDATES}(id) AS ({candidates_sql}) {sql}",
+            (*candidates_params, *params),
+        )
+
+    def kept_among(self):
+        """`among` for `with_candidates`: the rows whose id is one of `crin_candidates`."""
+        return TableSQL(f"{{t}}.id IN (SELECT id FROM {CANDIDATES})", [], BooleanField())
+
+    def kept_total(self):
+        """How many candidates there are, as a column of the page query (`with_candidates`)."""
+        return TableSQL(f"(SELECT count(*) FROM {CANDIDATES})", [], IntegerField())
+
+    def prepare_similar_titles(self) -> None:
+        """What the typo fallback on titles needs set before its query runs (nothing here)."""
 
     def similar_titles(
         self, queryset: QuerySet, words: str, ordering: list, target: Target

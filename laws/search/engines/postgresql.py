@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, TextField, Value
 
-from laws.search.engines.base import MAX_CANDIDATES, Engine, TableSQL, Target
+from laws.search.engines.base import CANDIDATES, MAX_CANDIDATES, Engine, TableSQL, Target
 from laws.search.query import MARK_END, MARK_START, SNIPPET_WORDS, ParsedQuery, Term
 from laws.search.similarity import TITLE_SIMILARITY
 
@@ -480,15 +480,22 @@ class PostgreSQLEngine(Engine):
         # One array parameter: `pk__in` prepares each of up to 1,000 ids in Python.
         return TableSQL("{t}.id = ANY(%s)", [ids], BooleanField())
 
+    def kept_among(self):
+        # An array, as `among` passes it: the rows are read by primary key.
+        return TableSQL(f"{{t}}.id = ANY(ARRAY(SELECT id FROM {CANDIDATES}))", [], BooleanField())
+
+    def prepare_similar_titles(self) -> None:
+        # The threshold of the `<%` operator, for the search's queries (time_limit), else for
+        # this session.
+        set_local("pg_trgm.word_similarity_threshold", str(TITLE_SIMILARITY))
+
     def similar_titles(
         self, queryset: QuerySet, words: str, ordering: list, target: Target
     ) -> QuerySet:
         title = TITLE[target.table]
         condition = TableSQL(f"crin_fold(%s) <%% {title}", [words], BooleanField())
         score = TableSQL(f"word_similarity(crin_fold(%s), {title})", [words], FloatField())
-        # The threshold of the `<%` operator, for the search's queries (time_limit), else for
-        # this session.
-        set_local("pg_trgm.word_similarity_threshold", str(TITLE_SIMILARITY))
+        self.prepare_similar_titles()
         candidates = queryset.filter(condition).order_by().values("pk")[:MAX_CANDIDATES]
         return (
             queryset.filter(pk__in=candidates)
