@@ -237,3 +237,28 @@ def test_a_page_past_the_end_is_a_404_even_after_a_kept_page(api, library):
 def test_csv_and_a_derived_queryset_are_never_kept(api, library):
     assert api.get("/api/v1/laws/?q=indecent&format=csv").status_code == 200
     assert law_searches.entries == {}
+
+
+def test_the_kept_statement_runs_under_the_time_limit(api, library, monkeypatch):
+    from contextlib import contextmanager
+
+    from laws import search
+
+    url = "/api/v1/laws/?q=indecent"
+    first = api.get(url)
+    assert first.status_code == 200 and law_searches.entries
+    within, limit = [], search.time_limit
+
+    def record(execute, sql, params, many, context):
+        within.append(sql)
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def recorded_limit(*args, **kwargs):
+        with limit(*args, **kwargs), connection.execute_wrapper(record):
+            yield
+
+    monkeypatch.setattr(search, "time_limit", recorded_limit)
+    assert api.get(url).content == first.content
+    assert [sql for sql in within if "crin_candidates" in sql]
+    assert not [sql for sql in within if "crin_legal_dataversion" in sql]
