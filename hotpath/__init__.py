@@ -30,6 +30,7 @@ Redis round trip with the cache reads; the API and the site's search and export 
 gzipped pages). CORS is django-cors-headers' (settings CORS_*); the fast path replicates its
 headers too. The apps keep their own fast builders beside the serializer they replace, each
 held equal to it by a test (`laws/api/country_detail.py`, `laws/api/law_search.py`,
-`LawListSerializer.to_representation`, the countries and treaties lists). It imports only `access` (who the client is), Django and
-those libraries (docs/ARCHITECTURE.md). Measured in docs/PERFORMANCE.md.
+`LawListSerializer.to_representation`, the countries and treaties lists). It imports only
+`access` (who the client is), Django and those libraries (docs/ARCHITECTURE.md). Measured in
+docs/PERFORMANCE.md.
 """
