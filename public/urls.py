@@ -6,10 +6,11 @@ from . import downloads, query, views
 
 app_name = "public"
 
-# Pages are the same for every anonymous visitor (no cookie, no CSRF token: tests/site/test_i18n.py),
-# so they are served from the response cache, keyed by path, query and language and emptied by
-# every published change, as the API is (hotpath/cache.py). Not cached: the dataset (a large
-# file, built from the release) and the embeddable map (its frame permission is set per response).
+# Pages are the same for every anonymous visitor (no cookie, no CSRF token:
+# tests/site/test_i18n.py), so they are served from the response cache, keyed by path, query and
+# language and emptied by every published change, as the API is (hotpath/cache.py). Not cached:
+# the dataset (a large file, built from the release) and the embeddable map (its frame permission
+# is set per response).
 
 urlpatterns = [
     path("", cached(views.home), name="home"),
