@@ -29,6 +29,13 @@ EXPECTED = {
         ),
         "editorial-workflow": ("Édition, relecture et publication", "Modification sans conflit"),
     },
+    "es": {
+        "bulk-import": (
+            "Importación masiva: los archivos y sus columnas",
+            "Publicaciones del conjunto de datos",
+        ),
+        "editorial-workflow": ("Edición, revisión y publicación", "Edición sin conflictos"),
+    },
 }
 
 
