@@ -36,6 +36,13 @@ EXPECTED = {
         ),
         "editorial-workflow": ("Edición, revisión y publicación", "Edición sin conflictos"),
     },
+    "ru": {
+        "bulk-import": ("Массовый импорт: файлы и их столбцы", "Выпуски набора данных"),
+        "editorial-workflow": (
+            "Редактирование, проверка и публикация",
+            "Редактирование без конфликтов",
+        ),
+    },
 }
 
 
