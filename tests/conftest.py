@@ -149,7 +149,8 @@ REFERENCE_LEVELS = {
     "untc_opsc_linked": lambda: (REFERENCE_LEVELS["untc_opsc"](), _command("link_reservations")),
     "untc_all": lambda: (REFERENCE_LEVELS["reference"](), _untc("crc", "opac", "opsc", "opic")),
     "starter_set_opsc": lambda: (REFERENCE_LEVELS["starter_set"](), _untc("opsc")),
-    "national": lambda: (REFERENCE_LEVELS["topics"](), _command("import_laws")),
+    # Everything `make setup` loads (`manage.py load_real_data`): the national law over the rest.
+    "real_data": lambda: _command("load_real_data"),
 }
 
 
@@ -166,6 +167,33 @@ class ReferenceSnapshots:
         if level not in self._taken:
             self._taken[level] = Snapshot.capture(REFERENCE_LEVELS[level])
         self._taken[level].restore()
+
+
+# The tests that restore one of the large levels run on one worker, which loads it once: the
+# worker that takes a test of a group takes the whole group (the other tests go one by one to
+# whichever worker is free, as `-n` does by default). xdist's own `--dist loadgroup` cannot be
+# used: it renames test ids in a way pytest 9 no longer allows, and silently groups nothing.
+SHARED_DATA_GROUPS = {
+    "tests/laws/test_import_laws.py::": "real_data",
+    "tests/workflow/test_conflicts_history.py::test_imports_are_recorded": "real_data",
+    "tests/treaties/test_party_status.py::": "untc_all",
+    "tests/treaties/test_untc_import.py::test_rerunning_changes_nothing": "untc_all",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedDataScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix, group in SHARED_DATA_GROUPS.items():
+                if nodeid.startswith(prefix):
+                    return group
+            return nodeid
+
+    return SharedDataScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
