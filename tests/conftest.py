@@ -181,6 +181,7 @@ SHARED_DATA_GROUPS = {
 }
 
 
+@pytest.hookimpl(optionalhook=True)  # `-p no:xdist` runs without it
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":
         return None
