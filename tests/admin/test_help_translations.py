@@ -43,7 +43,15 @@ EXPECTED = {
             "Редактирование без конфликтов",
         ),
     },
+    "ar": {
+        "bulk-import": ("الاستيراد المجمّع: الملفات وأعمدتها", "إصدارات مجموعة البيانات"),
+        "editorial-workflow": ("التحرير والمراجعة والنشر", "التحرير دون تعارض"),
+    },
 }
+
+
+def test_every_language_of_the_admin_has_its_help_pages():
+    assert sorted(EXPECTED) == sorted(code for code, _name in settings.LANGUAGES if code != "en")
 
 
 def structure(path: Path) -> dict:
