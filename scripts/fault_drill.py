@@ -4,7 +4,9 @@ cluster and a throwaway Redis, never the machine's shared ones:
 
 1. PostgreSQL restarted under load: once it is back, no 5xx (connection health checks); while it
    is down, only 503s (never a 500).
-2. PostgreSQL stopped: the API answers 503 JSON with Retry-After, /healthz 503; started again,
+2. PostgreSQL stopped: the API answers 503 JSON with Retry-After, /healthz 503, a page no one
+   asked for before 503; a page served before the outage is still served from the response
+   cache (200, X-Cache: HIT: the published data it shows has not changed); started again,
    everything is 200.
 3. Redis killed under load: the site keeps serving 200s; /healthz says "degraded".
 
@@ -185,10 +187,12 @@ def main() -> int:
         as_postgres([*pg_ctl, "-m", "fast", "stop"])
         status, headers, body = get(base, "/api/v1/countries/")
         health = get(base, "/healthz")
-        page = get(base, "/countries/")
+        page = get(base, "/laws/")  # never asked for: it needs the database
+        seen = get(base, "/countries/")  # asked for under load above: in the response cache
         print(
             f"database down: API {status} {body[:80]!r} Retry-After={headers.get('Retry-After')}; "
-            f"/healthz {health[0]} {health[2][:90]!r}; page {page[0]}"
+            f"/healthz {health[0]} {health[2][:90]!r}; new page {page[0]}; page seen before "
+            f"{seen[0]} X-Cache={seen[1].get('X-Cache')}"
         )
         if status != 503 or "Retry-After" not in headers:
             failures.append(f"API with the database down: {status}")
@@ -198,6 +202,8 @@ def main() -> int:
             failures.append(f"/healthz with the database down: {health[0]}")
         if page[0] != 503:
             failures.append(f"a page with the database down: {page[0]}")
+        if seen[0] != 200 or seen[1].get("X-Cache") != "HIT":
+            failures.append(f"a cached page with the database down: {seen[0]}")
         as_postgres([*pg_ctl, "-o", pg_opts, "-l", str(work / "pg.log"), "start"])
         recovered = wait_until(lambda: get(base, "/healthz")[0] == 200, 30, "recovery")
         statuses = [get(base, url)[0] for url in URLS * 3]
