@@ -161,12 +161,18 @@ class ReferenceSnapshots:
     def __init__(self):
         self._taken = {}
 
-    def restore(self, level: str) -> None:
+    def restore(self, level: str, load=None):
+        """Put back the rows of `level` (loading them the first time, with REFERENCE_LEVELS[level]
+        or `load`); return a copy of what the loading returned (a test world's objects), so that
+        a test changing them leaves the next test's alone."""
+        import copy
+
         from tests.snapshots import Snapshot
 
         if level not in self._taken:
-            self._taken[level] = Snapshot.capture(REFERENCE_LEVELS[level])
+            self._taken[level] = Snapshot.capture(load or REFERENCE_LEVELS[level])
         self._taken[level].restore()
+        return copy.deepcopy(self._taken[level].value)
 
 
 # The tests that restore one of the large levels run on one worker, which loads it once: the
@@ -178,6 +184,7 @@ SHARED_DATA_GROUPS = {
     "tests/workflow/test_conflicts_history.py::test_imports_are_recorded": "real_data",
     "tests/treaties/test_party_status.py::": "untc_all",
     "tests/treaties/test_untc_import.py::test_rerunning_changes_nothing": "untc_all",
+    "tests/api/test_query_counts.py::": "api_crowd",
 }
 
 

@@ -45,13 +45,16 @@ def _rows(model) -> dict:
 @dataclass
 class Snapshot:
     rows: list[tuple[type, list[dict]]]
+    # What the loading returned (a test world's objects, whose rows `restore` puts back with
+    # the same primary keys).
+    value: object = None
 
     @classmethod
     def capture(cls, load: Callable[[], None]) -> Snapshot:
         tables = _tables()
         with transaction.atomic():
             before = {model: _rows(model) for model in tables}
-            load()
+            value = load()
             rows = []
             for model in tables:
                 after = _rows(model)
@@ -66,7 +69,7 @@ class Snapshot:
                 if new:
                     rows.append((model, new))
             transaction.set_rollback(True)
-        return cls(rows)
+        return cls(rows, value)
 
     def restore(self) -> None:
         with transaction.atomic():

@@ -41,7 +41,12 @@ D = datetime.date
 
 
 @pytest.fixture
-def world(db):
+def world(db, reference_snapshots):
+    """Built once per session, put back in each test (tests/snapshots.py)."""
+    return reference_snapshots.restore("api_world", make_world)
+
+
+def make_world():
     europe = RegionFactory(slug="europe", name="Europe")
     africa = RegionFactory(slug="africa", name="Africa")
     asia = RegionFactory(slug="asia", name="Asia")

@@ -24,7 +24,12 @@ ROWS = 130
 
 
 @pytest.fixture
-def crowd(db):
+def crowd(db, reference_snapshots):
+    """Built once per session, put back in each test (tests/snapshots.py)."""
+    return reference_snapshots.restore("api_crowd", make_crowd)
+
+
+def make_crowd():
     """130 states, each a party to a treaty with a reservation, with a law, a provision bearing
     on two indicators and a finding citing it."""
     europe = RegionFactory(slug="europe", name="Europe")

@@ -6,5 +6,6 @@ from .world import World, make_world
 
 
 @pytest.fixture
-def world(db) -> World:
-    return make_world()
+def world(db, reference_snapshots) -> World:
+    """Built once per session, put back in each test (tests/snapshots.py)."""
+    return reference_snapshots.restore("site_world", make_world)
