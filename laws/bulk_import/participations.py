@@ -44,13 +44,7 @@ def _participations(
     seen: dict[tuple[str, str], int] = {}
     for line, row in reader.rows():
         iso2 = reader.state(line, row, states)
-        code = row["treaty"]
-        if code not in treaties:
-            reader.error(
-                line,
-                gettext("unknown treaty %(code)s; expected one of %(codes)s.")
-                % {"code": quoted(code), "codes": ", ".join(sorted(treaties))},
-            )
+        code = reader.treaty(line, row, treaties)
         signature = reader.date(line, row, "signature_date")
         consent = reader.date(line, row, "consent_date")
         withdrawal = reader.date(line, row, "withdrawal_date")
@@ -152,14 +146,8 @@ def _reservations(
     heading_length = Reservation._meta.get_field("heading").max_length
     for line, row in reader.rows():
         iso2 = reader.state(line, row, states)
-        code = row["treaty"]
-        if code not in treaties:
-            reader.error(
-                line,
-                gettext("unknown treaty %(code)s; expected one of %(codes)s.")
-                % {"code": quoted(code), "codes": ", ".join(sorted(treaties))},
-            )
-        elif iso2 in states and (iso2, code) not in participations:
+        code = reader.treaty(line, row, treaties)
+        if code in treaties and iso2 in states and (iso2, code) not in participations:
             reader.error(
                 line,
                 gettext(

@@ -304,6 +304,17 @@ class _Reader:
             )
         return iso2
 
+    def treaty(self, line: int, row: dict, treaties: dict) -> str:
+        """The row's treaty code, reported when it names no loaded treaty."""
+        code = row["treaty"]
+        if code not in treaties:
+            self.error(
+                line,
+                gettext("unknown treaty %(code)s; expected one of %(codes)s.")
+                % {"code": quoted(code), "codes": ", ".join(sorted(treaties))},
+            )
+        return code
+
 
 def _laws(reader: _Reader, states: dict[str, State]) -> list[LawRow]:
     url = URLValidator()
