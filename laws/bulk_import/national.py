@@ -40,15 +40,22 @@ def _prepare_laws(reader: _Reader, states: dict[str, State], prepared: _Prepared
         prepared.rows.append((row, _unreviewed(plan, law, prepared.plan.publish)))
 
 
+def _states_named(reader: _Reader) -> set[str]:
+    """The states the file's rows name: a first pass over them, whose problems the real pass
+    reports (so they are forgotten here)."""
+    named = {r["country_iso2"] for _, r in reader.rows()}
+    reader.line_errors.clear()
+    reader.errors.clear()
+    return named
+
+
 def _prepare_provisions(reader: _Reader, states: dict[str, State], prepared: _Prepared) -> None:
     laws = {
         (law.state.iso2, law.citation): law
         for law in Law.objects.filter(revision_of=None)
         .select_related("state")
-        .filter(state__iso2__in={r["country_iso2"] for _, r in reader.rows()})
+        .filter(state__iso2__in=_states_named(reader))
     }
-    reader.line_errors.clear()  # the pass above only collected the states named
-    reader.errors.clear()
     indicators = {i.slug: i for i in Indicator.objects.all()}
     rows = _provisions(
         reader,
@@ -81,9 +88,7 @@ def _prepare_provisions(reader: _Reader, states: dict[str, State], prepared: _Pr
 
 
 def _prepare_findings(reader: _Reader, states: dict[str, State], prepared: _Prepared) -> None:
-    named = {r["country_iso2"] for _, r in reader.rows()}
-    reader.line_errors.clear()
-    reader.errors.clear()
+    named = _states_named(reader)
     provisions = {
         (p.law.state.iso2, p.law.citation, p.label): p
         for p in LawProvision.objects.select_related("law__state").filter(
