@@ -76,6 +76,10 @@ def public_pages():
     return pages + [("/fr" + template, names) for template, names in pages if names]
 
 
+ENDPOINTS = api_endpoints()
+PAGES = public_pages()
+
+
 def check(response, url, *, api):
     assert response.status_code < 500, (url, response.status_code, response.content[:300])
     if api and 400 <= response.status_code < 500:
@@ -97,9 +101,7 @@ def quiet_client(client, caplog):
 # One test per endpoint and per page, so that the suite's workers share them; a new endpoint or
 # page is a new test without editing this file.
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("url", "parameters"), api_endpoints(), ids=[url for url, _ in api_endpoints()]
-)
+@pytest.mark.parametrize(("url", "parameters"), ENDPOINTS, ids=[url for url, _ in ENDPOINTS])
 def test_api_endpoints_survive_the_corpus(quiet_client, world, url, parameters):
     client = quiet_client
     sent = 0
@@ -132,16 +134,14 @@ def test_api_endpoints_survive_the_corpus(quiet_client, world, url, parameters):
 
 
 def test_the_corpus_reaches_every_endpoint_and_page():
-    endpoints = [url for url, _parameters in api_endpoints()]
+    endpoints = [url for url, _parameters in ENDPOINTS]
     assert {"/api/v1/countries/", "/api/v1/countries/{key}/", "/api/v1/laws/"} <= set(endpoints)
-    pages = [template for template, _names in public_pages()]
+    pages = [template for template, _names in PAGES]
     assert {"/", "/countries/{iso2}/", "/compare/", "/fr/countries/{iso2}/"} <= set(pages)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("template", "names"), public_pages(), ids=[template for template, _ in public_pages()]
-)
+@pytest.mark.parametrize(("template", "names"), PAGES, ids=[template for template, _ in PAGES])
 def test_public_pages_survive_the_corpus(quiet_client, world, template, names):
     client = quiet_client
     samples = {**SAMPLE_ARGUMENTS, "pk": str(world.pca.pk)}
@@ -168,7 +168,7 @@ def test_public_pages_survive_the_corpus(quiet_client, world, template, names):
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writes_to_the_api_are_refused_in_json(quiet_client, world, method):
-    for url, _parameters in api_endpoints():
+    for url, _parameters in ENDPOINTS:
         url = url.replace("{key}", "GB")
         response = getattr(quiet_client, method)(
             url, data="<x>" * 1000, content_type="application/xml"
