@@ -11,24 +11,23 @@ value, on both engines (SQLite returns dates as text, PostgreSQL as dates: both 
 """
 
 import datetime
-import json
 
+import orjson
 from django.db import connections, router
 from django.utils.dateparse import parse_date
 
 from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
+from hotpath.cache import versioned
 from hotpath.compiled import CompiledQueries
 from laws.models import NOT_ASSESSED, Finding
-from treaties.models import Objection, Participation, State, participation_status
+from laws.scope import scope_of
+from laws.sources import SourceGrade
+from laws.timeline import Cited, period
+from treaties.models import Jurisdiction, Objection, Participation, State, participation_status
 
-from .compact import (
-    attach_evidence,
-    indicators_with_topics,
-    with_evidence,
-    with_reservations,
-)
-from .sources import finding_scope, finding_sources, source_dict, verification_sentence
+from .compact import indicators_with_topics, with_evidence, with_reservations
+from .sources import constituents_by_state
 
 detail_sql = CompiledQueries()
 
@@ -170,7 +169,7 @@ def country_detail(iso2: str, context: dict) -> dict | None:
     ) in participations:
         status = participation_status(signed, consent, withdrawn).value
         reservations = sorted(
-            json.loads(reservations_json) if reservations_json else [],
+            orjson.loads(reservations_json) if reservations_json else [],
             key=lambda r: (r["order"], r["id"]),
         )
         participation_list.append(
@@ -201,14 +200,16 @@ def country_detail(iso2: str, context: dict) -> dict | None:
     for row in findings:
         finding = _Finding(*row)
         by_indicator[finding.indicator_id] = finding
-    attach_evidence(by_indicator.values())  # evidence, sources checked, period: as the ORM path
+    # The grades' names in the request's language, once (the verification sentence's words).
+    grades = {value: str(label) for value, label in SourceGrade.choices}
+    constituents = constituents_by_state().get(_state_pk(rows), [])
     finding_list = []
     for indicator in indicators_with_topics():
         finding = by_indicator.get(indicator.pk)
         if finding is None:
             finding_list.append(_not_assessed(indicator))
         else:
-            finding_list.append(_finding(finding, indicator, context))
+            finding_list.append(_finding(finding, indicator, context, grades, constituents))
     return {
         "iso2": iso2,
         "iso3": iso3,
@@ -247,31 +248,86 @@ class _Finding:
         self.effective_to = _as_date(effective_to)
 
 
-def _finding(finding: _Finding, indicator, context: dict) -> dict:
-    """As `CountryFindingSerializer` writes a finding."""
-    evidence = []
-    for provision in finding.published_evidence:
-        law = provision.law
-        law_url = detail_url(context, "law-detail", "pk", law.pk)
-        jurisdiction = law.jurisdiction
+def _state_pk(rows) -> int | None:
+    findings = rows[3]
+    return findings[0][1] if findings else None
+
+
+@versioned
+def jurisdictions_by_pk() -> dict[int, Jurisdiction]:
+    """Every jurisdiction (few), once per process and data version: the laws' scopes."""
+    return {j.pk: j for j in Jurisdiction.objects.all()}
+
+
+def _source(row: dict, prefix: str = "") -> dict | None:
+    """A source of the evidence's JSON as `sources.source_dict` writes it."""
+    url = row.get(prefix + "url")
+    if url is None:
+        return None
+    return {
+        "url": url,
+        "grade": row[prefix + "grade"],
+        "publisher": row[prefix + "publisher"],
+        "read_on": _iso(row[prefix + "read_on"]),
+    }
+
+
+def _finding(
+    finding: _Finding, indicator, context: dict, grades: dict, constituents: list
+) -> dict:
+    """As `CountryFindingSerializer` writes a finding, from the rows of its evidence and pages
+    checked (JSON) as plain values: what `compact.attach_evidence` turns into model instances for
+    the ORM path, with the same order, scope, sources, sentence and period."""
+    rows = sorted(
+        orjson.loads(finding.evidence_json) if finding.evidence_json else [],
+        key=lambda r: (r["law_title"], r["order"], r["id"]),
+    )
+    jurisdictions = jurisdictions_by_pk()
+    evidence, cited, bound, sources, seen = [], [], [], [], set()
+    for row in rows:
+        law_url = detail_url(context, "law-detail", "pk", row["law_id"])
+        jurisdiction_id = row["law_jurisdiction_id"]
+        source = _source(row, "source_")
         evidence.append(
             {
-                "law_id": law.pk,
-                "law_title": str(law.title),
-                "law_citation": str(law.citation),
+                "law_id": row["law_id"],
+                "law_title": str(row["law_title"]),
+                "law_citation": str(row["law_citation"]),
                 "law_url": law_url,
-                "provision_id": provision.pk,
-                "provision_label": str(provision.label),
-                "provision_heading": absent_as_null(provision.heading),
-                "provision_url": f"{law_url}#provision-{provision.pk}",
-                "source_url": absent_as_null(law.source_url),
+                "provision_id": row["id"],
+                "provision_label": str(row["label"]),
+                "provision_heading": absent_as_null(row["heading"]),
+                "provision_url": f"{law_url}#provision-{row['id']}",
+                "source_url": absent_as_null(row["law_source_url"]),
                 "jurisdiction": None
-                if jurisdiction is None
-                else {"code": jurisdiction.code, "name": jurisdiction.name},
-                "source": source_dict(provision.source),
+                if jurisdiction_id is None
+                else {"code": row["law_jurisdiction_code"], "name": row["law_jurisdiction_name"]},
+                "source": source,
             }
         )
-    sources = finding_sources(finding)
+        bound.append(None if jurisdiction_id is None else jurisdictions[jurisdiction_id])
+        cited.append(
+            Cited(
+                in_force_from=_as_date(row["in_force_from"]),
+                in_force_to=_as_date(row["in_force_to"]),
+                law_date_in_force=_as_date(row["law_date_in_force"]),
+                law_date_repealed=_as_date(row["law_date_repealed"]),
+                law_status=row["law_status"],
+                jurisdiction_id=jurisdiction_id,
+            )
+        )
+        if source is not None and source["url"] not in seen:  # as sources.finding_sources
+            seen.add(source["url"])
+            sources.append(source)
+    checked = orjson.loads(finding.checked_json) if finding.checked_json else []
+    for row in sorted(checked, key=lambda r: r["url"]):
+        source = _source(row)
+        if source is not None and source["url"] not in seen:
+            seen.add(source["url"])
+            sources.append(source)
+    period_from, period_to, dated = period(
+        finding.effective_from, finding.effective_to, cited, finding.status
+    )
     return {
         "indicator": indicator.slug,
         "topic": indicator.topic.slug,
@@ -279,18 +335,28 @@ def _finding(finding: _Finding, indicator, context: dict) -> dict:
         "note": absent_as_null(finding.note),
         "evidence": evidence,
         "evidence_citation": absent_as_null(finding.evidence_citation),
-        "scope": finding_scope(finding),
-        "sources": [source_dict(source) for source in sources],
+        "scope": scope_of(bound, constituents).as_dict(),
+        "sources": sources,
         "verified": bool(sources) or finding.verified,
         "verification_source": absent_as_null(
-            verification_sentence(sources) if sources else finding.verification_source
+            _sentence(sources, grades) if sources else finding.verification_source
         ),
         "effective_from": _iso(finding.effective_from),
         "effective_to": _iso(finding.effective_to),
-        "period_from": _iso(finding.period_from),
-        "period_to": _iso(finding.period_to),
-        "dated": bool(finding.dated),
+        "period_from": _iso(period_from),
+        "period_to": _iso(period_to),
+        "dated": bool(dated),
     }
+
+
+def _sentence(sources: list[dict], grades: dict) -> str:
+    """`sources.verification_sentence` over source dicts, with the grades' names at hand."""
+    parts = [
+        f"{s['publisher']} ({grades.get(s['grade'], s['grade'])}, {s['url']}), read on "
+        f"{s['read_on']}"
+        for s in sources
+    ]
+    return "Verified against " + "; ".join(parts) + "."
 
 
 def _not_assessed(indicator) -> dict:
