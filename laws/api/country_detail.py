@@ -272,9 +272,7 @@ def _source(row: dict, prefix: str = "") -> dict | None:
     }
 
 
-def _finding(
-    finding: _Finding, indicator, context: dict, grades: dict, constituents: list
-) -> dict:
+def _finding(finding: _Finding, indicator, context: dict, grades: dict, constituents: list) -> dict:
     """As `CountryFindingSerializer` writes a finding, from the rows of its evidence and pages
     checked (JSON) as plain values: what `compact.attach_evidence` turns into model instances for
     the ORM path, with the same order, scope, sources, sentence and period."""
