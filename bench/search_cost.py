@@ -44,7 +44,9 @@ def main() -> None:
     print(f"{path}: {body.get('count')} results, {len(queries)} SQL queries per request")
     for query in queries.captured_queries:
         print(f"  {query['time']} s  {query['sql'][:150]}")
+    backend = _backend_pid(connection)
     profile = cProfile.Profile() if args.profile else None
+    server = _cpu_seconds(backend)
     started = time.perf_counter()
     cpu = time.process_time()
     if profile:
@@ -55,9 +57,33 @@ def main() -> None:
         profile.disable()
     wall = (time.perf_counter() - started) / args.n * 1000
     own = (time.process_time() - cpu) / args.n * 1000
-    print(f"{args.n} requests: {wall:.2f} ms per request (wall), {own:.2f} ms of our CPU")
+    print(f"{args.n} requests: {wall:.2f} ms per request (wall), {own:.2f} ms of our CPU", end="")
+    if backend is not None:
+        database = (_cpu_seconds(backend) - server) / args.n * 1000
+        print(f", {database:.2f} ms of PostgreSQL's (its backend process, /proc)")
+    else:
+        print()
     if profile:
         pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
+
+
+def _backend_pid(connection) -> int | None:
+    """The PostgreSQL server process serving this connection, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of process `pid` so far (0 when unknown): what a load elsewhere
+    on the machine does not change, unlike wall time."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

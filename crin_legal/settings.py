@@ -153,6 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         or os.path.join(tempfile.gettempdir(), f"crin-test-{os.getpid()}.sqlite3")
     }
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    PREPARE_THRESHOLD = 5
     # A slow query is cut (DB_STATEMENT_TIMEOUT_MS, 0 = none) and becomes a 503 with Retry-After
     # (crin_legal.health); an unreachable server fails fast instead of holding a worker.
     STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
@@ -160,6 +161,10 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
         {
             "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            # psycopg may prepare statements on this connection; it does so only where asked:
+            # the statements kept per data version (hotpath.compiled.kept_cursor), planned once
+            # per connection. Django's own cursors bind on the client and never prepare.
+            "prepare_threshold": PREPARE_THRESHOLD,
         }
     )
 
@@ -198,6 +203,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    if DATABASES["replica"]["ENGINE"].startswith("django.db.backends.postgresql"):
+        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["hotpath.db_router.ReplicaRouter"]
 

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date
 from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
 from hotpath.cache import versioned
-from hotpath.compiled import CompiledQueries
+from hotpath.compiled import CompiledQueries, kept_cursor
 from laws.models import NOT_ASSESSED, Finding
 from laws.scope import scope_of
 from laws.sources import SourceGrade
@@ -111,7 +111,7 @@ NAMES = ("state", "participations", "objections", "findings")
 
 def _rows(iso2: str, alias: str) -> list[list[tuple]] | None:
     out = []
-    with connections[alias].cursor() as cursor:
+    with kept_cursor(connections[alias]) as cursor:
         for index, name in enumerate(NAMES):
             compiled = detail_sql.get(
                 (iso2, alias, name), lambda index=index: _queries(iso2)[index]

@@ -24,7 +24,7 @@ from core.api.pagination import AsOfPagination, FetchedPage
 from core.api.views import PublicListViewSet, PublicReadOnlyViewSet
 from core.publication import PublicationStatus
 from hotpath.cache import versioned
-from hotpath.compiled import CompiledQueries
+from hotpath.compiled import CompiledQueries, kept_cursor
 from laws.models import (
     NOT_ASSESSED,
     Finding,
@@ -244,7 +244,7 @@ class CountryViewSet(PublicReadOnlyViewSet):
         )
         rows, total = [], 0
         if compiled is not None:
-            with connections[alias].cursor() as cursor:
+            with kept_cursor(connections[alias]) as cursor:
                 cursor.execute(*compiled)
                 rows, total = split_total(cursor.fetchall())
         statuses, neither = status_maps()
