@@ -8,6 +8,7 @@ with the pages checked), the first time and from the SQL kept for the state."""
 import datetime
 
 import pytest
+from django.db import connection
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -118,3 +119,25 @@ def test_an_edit_shows_at_once(api, world):
     participation.consent_type = "ratification"
     participation.save()
     assert ci_opsc() == ("party", "ratification")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_repeated_detail_is_planned_once_per_connection(api, world, settings):
+    """The detail's kept statements run prepared (hotpath.compiled.kept_cursor): PostgreSQL plans
+    each once for the connection, and every later request of the state only executes it, with
+    the same answer."""
+    settings.PUBLIC_CACHE_ENABLED = False  # every request reaches the view
+    first = api.get("/api/v1/countries/GB/").json()
+    for _ in range(3):
+        assert api.get("/api/v1/countries/GB/").json() == first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE NOT from_sql"
+        )
+        prepared = cursor.fetchall()
+    detail = [runs for statement, runs in prepared if '"treaties_state"."iso2"' in statement]
+    # The state, its participation, the objections it made, its findings: four statements,
+    # each prepared at the first request and run at all four.
+    assert len(detail) >= 4
+    assert all(runs >= 4 for runs in detail)
