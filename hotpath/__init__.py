@@ -23,9 +23,10 @@ and must never change an answer:
 Modules: `models` (the stamp), `cache` (stamp reads, response cache, 304s, per-version memos
 `versioned` / `vocabulary_set`), `compiled` (SQL compiled once per key and data version: the
 countries list per query string, the country detail per state, the laws list's searches per
-query string), `fastpath` (WSGI answers for
-cache hits), `handler` (the lean middleware stack), `ratelimit` (per-client counters in one
-Redis round trip with the cache reads; the API and the site's search and export pages),
+query string; on PostgreSQL the first two run as prepared statements, `kept_cursor`),
+`fastpath` (WSGI answers for cache hits), `handler` (the lean middleware stack), `ratelimit`
+(per-client counters in one Redis round trip with the cache reads; the API and the site's search
+and export pages),
 `db_router` (public reads on a replica), `middleware` (security headers, NUL bytes, the site's
 gzipped pages). CORS is django-cors-headers' (settings CORS_*); the fast path replicates its
 headers too. The apps keep their own fast builders beside the serializer they replace, each
