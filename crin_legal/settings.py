@@ -167,6 +167,9 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
             "prepare_threshold": PREPARE_THRESHOLD,
         }
     )
+    # Django's backend, with a health check that asks the server only when the connection's
+    # socket has something to read (hotpath/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "hotpath.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -205,6 +208,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     if DATABASES["replica"]["ENGINE"].startswith("django.db.backends.postgresql"):
         DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        DATABASES["replica"]["ENGINE"] = "hotpath.postgresql"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["hotpath.db_router.ReplicaRouter"]
 
