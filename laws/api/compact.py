@@ -165,16 +165,7 @@ def attach_evidence(findings) -> None:
                 source=_source(row, "source_"),
             )
             evidence.append(provision)
-            cited.append(
-                Cited(
-                    in_force_from=_date(row["in_force_from"]),
-                    in_force_to=_date(row["in_force_to"]),
-                    law_date_in_force=_date(row["law_date_in_force"]),
-                    law_date_repealed=_date(row["law_date_repealed"]),
-                    law_status=row["law_status"],
-                    jurisdiction_id=row["law_jurisdiction_id"],
-                )
-            )
+            cited.append(cited_from_row(row))
         finding.published_evidence = evidence
         finding.checked_list = [
             _source(row) for row in sorted(_loads(finding.checked_json), key=lambda r: r["url"])
@@ -182,6 +173,18 @@ def attach_evidence(findings) -> None:
         finding.period_from, finding.period_to, finding.dated = period(
             finding.effective_from, finding.effective_to, cited, finding.status
         )
+
+
+def cited_from_row(row: dict) -> Cited:
+    """What the period rules read of one row of a finding's evidence JSON (`with_evidence`)."""
+    return Cited(
+        in_force_from=_date(row["in_force_from"]),
+        in_force_to=_date(row["in_force_to"]),
+        law_date_in_force=_date(row["law_date_in_force"]),
+        law_date_repealed=_date(row["law_date_repealed"]),
+        law_status=row["law_status"],
+        jurisdiction_id=row["law_jurisdiction_id"],
+    )
 
 
 def _date(value):

@@ -23,10 +23,10 @@ from hotpath.compiled import CompiledQueries, kept_cursor
 from laws.models import NOT_ASSESSED, Finding
 from laws.scope import scope_of
 from laws.sources import SourceGrade
-from laws.timeline import Cited, period
+from laws.timeline import period
 from treaties.models import Jurisdiction, Objection, Participation, State, participation_status
 
-from .compact import indicators_with_topics, with_evidence, with_reservations
+from .compact import cited_from_row, indicators_with_topics, with_evidence, with_reservations
 from .sources import constituents_by_state
 
 detail_sql = CompiledQueries()
@@ -304,16 +304,7 @@ def _finding(finding: _Finding, indicator, context: dict, grades: dict, constitu
             }
         )
         bound.append(None if jurisdiction_id is None else jurisdictions[jurisdiction_id])
-        cited.append(
-            Cited(
-                in_force_from=_as_date(row["in_force_from"]),
-                in_force_to=_as_date(row["in_force_to"]),
-                law_date_in_force=_as_date(row["law_date_in_force"]),
-                law_date_repealed=_as_date(row["law_date_repealed"]),
-                law_status=row["law_status"],
-                jurisdiction_id=jurisdiction_id,
-            )
-        )
+        cited.append(cited_from_row(row))
         if source is not None and source["url"] not in seen:  # as sources.finding_sources
             seen.add(source["url"])
             sources.append(source)
