@@ -41,6 +41,8 @@ def _as_date(value) -> datetime.date | None:
 
 
 def _iso(value) -> str | None:
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return value  # already ISO (a date inside the JSON rows, or SQLite's text)
     value = _as_date(value)
     return value.isoformat() if value else None
 
