@@ -22,16 +22,16 @@ and must never change an answer:
 
 Modules: `models` (the stamp), `cache` (stamp reads, response cache, 304s, per-version memos
 `versioned` / `vocabulary_set`), `compiled` (SQL compiled once per key and data version: the
-countries list per query string, the country detail per state, the laws list's searches per
-query string; on PostgreSQL the first two run as prepared statements, `kept_cursor`),
-`fastpath` (WSGI answers for cache hits), `handler` (the lean middleware stack), `ratelimit`
-(per-client counters in one Redis round trip with the cache reads; the API and the site's search
-and export pages),
-`db_router` (public reads on a replica), `middleware` (security headers, NUL bytes, the site's
-gzipped pages). CORS is django-cors-headers' (settings CORS_*); the fast path replicates its
-headers too. The apps keep their own fast builders beside the serializer they replace, each
-held equal to it by a test (`laws/api/country_detail.py`, `laws/api/law_search.py`,
-`LawListSerializer.to_representation`, the countries and treaties lists). It imports only
-`access` (who the client is), Django and those libraries (docs/ARCHITECTURE.md). Measured in
+countries list per query string, the country detail per state, the laws list's searches per query
+string; on PostgreSQL the first two run as prepared statements, `kept_cursor`), `fastpath` (WSGI
+answers for cache hits), `handler` (the lean middleware stack), `ratelimit` (per-client counters in
+one Redis round trip with the cache reads; the API and the site's search and export pages),
+`db_router` (public reads on a replica), `postgresql` (Django's PostgreSQL backend, its health check
+asking the server only when the socket has something to read), `middleware` (security headers, NUL
+bytes, the site's gzipped pages). CORS is django-cors-headers' (settings CORS_*); the fast path
+replicates its headers too. The apps keep their own fast builders beside the serializer they
+replace, each held equal to it by a test (`laws/api/country_detail.py`, `laws/api/law_search.py`,
+`LawListSerializer.to_representation`, the countries and treaties lists). It imports only `access`
+(who the client is), Django and those libraries (docs/ARCHITECTURE.md). Measured in
 docs/PERFORMANCE.md.
 """
