@@ -205,13 +205,16 @@ def country_detail(iso2: str, context: dict) -> dict | None:
     # The grades' names in the request's language, once (the verification sentence's words).
     grades = {value: str(label) for value, label in SourceGrade.choices}
     constituents = constituents_by_state().get(_state_pk(rows), [])
+    provisions: dict[int, tuple] = {}  # provision pk -> its evidence item, read once
     finding_list = []
     for indicator in indicators_with_topics():
         finding = by_indicator.get(indicator.pk)
         if finding is None:
             finding_list.append(_not_assessed(indicator))
         else:
-            finding_list.append(_finding(finding, indicator, context, grades, constituents))
+            finding_list.append(
+                _finding(finding, indicator, context, grades, constituents, provisions)
+            )
     return {
         "iso2": iso2,
         "iso3": iso3,
@@ -274,7 +277,39 @@ def _source(row: dict, prefix: str = "") -> dict | None:
     }
 
 
-def _finding(finding: _Finding, indicator, context: dict, grades: dict, constituents: list) -> dict:
+def _provision(row: dict, context: dict) -> tuple:
+    """One row of a finding's evidence JSON: the evidence item as `EvidenceSerializer` writes it,
+    what the period rules read of it, the jurisdiction its law binds, its source."""
+    law_url = detail_url(context, "law-detail", "pk", row["law_id"])
+    jurisdiction_id = row["law_jurisdiction_id"]
+    source = _source(row, "source_")
+    item = {
+        "law_id": row["law_id"],
+        "law_title": str(row["law_title"]),
+        "law_citation": str(row["law_citation"]),
+        "law_url": law_url,
+        "provision_id": row["id"],
+        "provision_label": str(row["label"]),
+        "provision_heading": absent_as_null(row["heading"]),
+        "provision_url": f"{law_url}#provision-{row['id']}",
+        "source_url": absent_as_null(row["law_source_url"]),
+        "jurisdiction": None
+        if jurisdiction_id is None
+        else {"code": row["law_jurisdiction_code"], "name": row["law_jurisdiction_name"]},
+        "source": source,
+    }
+    jurisdiction = None if jurisdiction_id is None else jurisdictions_by_pk()[jurisdiction_id]
+    return item, cited_from_row(row), jurisdiction, source
+
+
+def _finding(
+    finding: _Finding,
+    indicator,
+    context: dict,
+    grades: dict,
+    constituents: list,
+    provisions: dict,
+) -> dict:
     """As `CountryFindingSerializer` writes a finding, from the rows of its evidence and pages
     checked (JSON) as plain values: what `compact.attach_evidence` turns into model instances for
     the ORM path, with the same order, scope, sources, sentence and period."""
@@ -282,31 +317,16 @@ def _finding(finding: _Finding, indicator, context: dict, grades: dict, constitu
         orjson.loads(finding.evidence_json) if finding.evidence_json else [],
         key=lambda r: (r["law_title"], r["order"], r["id"]),
     )
-    jurisdictions = jurisdictions_by_pk()
     evidence, cited, bound, sources, seen = [], [], [], [], set()
     for row in rows:
-        law_url = detail_url(context, "law-detail", "pk", row["law_id"])
-        jurisdiction_id = row["law_jurisdiction_id"]
-        source = _source(row, "source_")
-        evidence.append(
-            {
-                "law_id": row["law_id"],
-                "law_title": str(row["law_title"]),
-                "law_citation": str(row["law_citation"]),
-                "law_url": law_url,
-                "provision_id": row["id"],
-                "provision_label": str(row["label"]),
-                "provision_heading": absent_as_null(row["heading"]),
-                "provision_url": f"{law_url}#provision-{row['id']}",
-                "source_url": absent_as_null(row["law_source_url"]),
-                "jurisdiction": None
-                if jurisdiction_id is None
-                else {"code": row["law_jurisdiction_code"], "name": row["law_jurisdiction_name"]},
-                "source": source,
-            }
-        )
-        bound.append(None if jurisdiction_id is None else jurisdictions[jurisdiction_id])
-        cited.append(cited_from_row(row))
+        # A provision cited by several findings is read once per request.
+        known = provisions.get(row["id"])
+        if known is None:
+            known = provisions[row["id"]] = _provision(row, context)
+        item, cite, jurisdiction, source = known
+        evidence.append(item)
+        cited.append(cite)
+        bound.append(jurisdiction)
         if source is not None and source["url"] not in seen:  # as sources.finding_sources
             seen.add(source["url"])
             sources.append(source)
