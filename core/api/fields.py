@@ -3,12 +3,14 @@
 `reverse()` resolves the URL pattern, the version namespace and the host every time; a list page
 of 50 laws with their countries did it 100 times. Here the first row's link is reversed and split
 around its lookup value; the other rows' links are that template with their own value, per
-response (the serializer context lives for one response). A value that URL quoting would change
-falls back to `reverse()`.
+response (the serializer context lives for one response), and later responses asked on the same
+scheme, host, API version and script prefix start from the template too (`KNOWN`). A value that
+URL quoting would change falls back to `reverse()`.
 """
 
 import re
 
+from django.urls import get_script_prefix
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -26,13 +28,46 @@ def detail_url(context: dict, view_name: str, kwarg: str, value, *, reverse_fn=r
     templates = context.setdefault(TEMPLATES, {})
     template = templates.get((view_name, kwarg))
     if template is None:
-        url = reverse_fn(view_name, kwargs={kwarg: value}, request=request)
-        head, found, tail = url.rpartition(text)
-        if not found or tail not in ("", "/"):
-            return url  # the value is not the last segment: no template
-        templates[(view_name, kwarg)] = (head, tail)
-        return url
+        shared = _shared_key(view_name, kwarg, request, reverse_fn)
+        template = KNOWN.get(shared) if shared is not None else None
+        if template is None:
+            url = reverse_fn(view_name, kwargs={kwarg: value}, request=request)
+            head, found, tail = url.rpartition(text)
+            if not found or tail not in ("", "/"):
+                return url  # the value is not the last segment: no template
+            templates[(view_name, kwarg)] = (head, tail)
+            if shared is not None:
+                if len(KNOWN) >= MAX_KNOWN:
+                    KNOWN.clear()
+                KNOWN[shared] = (head, tail)
+            return url
+        templates[(view_name, kwarg)] = template
     return f"{template[0]}{text}{template[1]}"
+
+
+# Templates shared by every response of the process, keyed by what a reversed address depends on
+# (the view, the API version, the scheme and host the request was made on, the script prefix):
+# the first response of each key reverses, later ones reuse. Bounded; emptied when full.
+KNOWN: dict[tuple, tuple[str, str]] = {}
+MAX_KNOWN = 256
+
+
+def _shared_key(view_name: str, kwarg: str, request, reverse_fn) -> tuple | None:
+    if request is None or reverse_fn is not reverse:
+        return None
+    try:
+        host = request.get_host()  # validated against ALLOWED_HOSTS
+    except Exception:  # noqa: BLE001 - a bad host: no sharing; reverse() reports it as before
+        return None
+    return (
+        view_name,
+        kwarg,
+        getattr(request, "version", None),
+        getattr(request, "versioning_scheme", None).__class__,
+        request.scheme,
+        host,
+        get_script_prefix(),
+    )
 
 
 class DetailLinkField(serializers.HyperlinkedIdentityField):

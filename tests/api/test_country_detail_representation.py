@@ -141,3 +141,30 @@ def test_a_repeated_detail_is_planned_once_per_connection(api, world, settings):
     # each prepared at the first request and run at all four.
     assert len(detail) >= 4
     assert all(runs >= 4 for runs in detail)
+
+
+def test_links_follow_the_host_and_scheme_of_each_request(api, world, settings):
+    """Link templates are shared between responses (core.api.fields.KNOWN), but never across the
+    host, scheme or API version a request was made on: a partner behind another host name, or
+    over HTTPS through the proxy, gets links it can follow."""
+    settings.PUBLIC_CACHE_ENABLED = False  # every request builds its links
+    settings.ALLOWED_HOSTS = ["testserver", "api.example.org"]
+    plain = api.get("/api/v1/countries/GB/").json()
+    other = api.get("/api/v1/countries/GB/", HTTP_HOST="api.example.org").json()
+    secure = api.get(
+        "/api/v1/countries/GB/", HTTP_HOST="api.example.org", HTTP_X_FORWARDED_PROTO="https"
+    ).json()
+    again = api.get("/api/v1/countries/GB/").json()
+    evidence = [e for f in plain["findings"] for e in f["evidence"]]
+    assert evidence, "the world has evidence for GB"
+    assert plain["url"] == again["url"] == "http://testserver/api/v1/countries/GB/"
+    assert other["url"] == "http://api.example.org/api/v1/countries/GB/"
+    assert secure["url"] == "https://api.example.org/api/v1/countries/GB/"
+    for answer, prefix in (
+        (plain, "http://testserver/api/v1/laws/"),
+        (other, "http://api.example.org/api/v1/laws/"),
+        (secure, "https://api.example.org/api/v1/laws/"),
+        (again, "http://testserver/api/v1/laws/"),
+    ):
+        links = [e["law_url"] for f in answer["findings"] for e in f["evidence"]]
+        assert links and all(link.startswith(prefix) for link in links), (prefix, links)
