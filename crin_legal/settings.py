@@ -128,6 +128,8 @@ TEMPLATES = [
     },
 ]
 
+# psycopg prepares a statement only where asked (hotpath.compiled.kept_cursor; see below).
+PREPARE_THRESHOLD = 5
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -153,7 +155,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         or os.path.join(tempfile.gettempdir(), f"crin-test-{os.getpid()}.sqlite3")
     }
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    PREPARE_THRESHOLD = 5
     # A slow query is cut (DB_STATEMENT_TIMEOUT_MS, 0 = none) and becomes a 503 with Retry-After
     # (crin_legal.health); an unreachable server fails fast instead of holding a worker.
     STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
@@ -207,7 +208,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     if DATABASES["replica"]["ENGINE"].startswith("django.db.backends.postgresql"):
-        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_THRESHOLD
         DATABASES["replica"]["ENGINE"] = "hotpath.postgresql"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["hotpath.db_router.ReplicaRouter"]

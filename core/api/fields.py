@@ -63,7 +63,7 @@ def _shared_key(view_name: str, kwarg: str, request, reverse_fn) -> tuple | None
         view_name,
         kwarg,
         getattr(request, "version", None),
-        getattr(request, "versioning_scheme", None).__class__,
+        type(getattr(request, "versioning_scheme", None)),
         request.scheme,
         host,
         get_script_prefix(),

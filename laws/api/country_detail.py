@@ -27,7 +27,7 @@ from laws.timeline import period
 from treaties.models import Jurisdiction, Objection, Participation, State, participation_status
 
 from .compact import cited_from_row, indicators_with_topics, with_evidence, with_reservations
-from .sources import constituents_by_state
+from .sources import constituents_by_state, sentence_of
 
 detail_sql = CompiledQueries()
 
@@ -317,7 +317,7 @@ def _finding(
         orjson.loads(finding.evidence_json) if finding.evidence_json else [],
         key=lambda r: (r["law_title"], r["order"], r["id"]),
     )
-    evidence, cited, bound, sources, seen = [], [], [], [], set()
+    evidence, cited, bound, candidates = [], [], [], []
     for row in rows:
         # A provision cited by several findings is read once per request.
         known = provisions.get(row["id"])
@@ -327,15 +327,15 @@ def _finding(
         evidence.append(item)
         cited.append(cite)
         bound.append(jurisdiction)
-        if source is not None and source["url"] not in seen:  # as sources.finding_sources
-            seen.add(source["url"])
-            sources.append(source)
+        candidates.append(source)
     checked = orjson.loads(finding.checked_json) if finding.checked_json else []
-    for row in sorted(checked, key=lambda r: r["url"]):
-        source = _source(row)
-        if source is not None and source["url"] not in seen:
-            seen.add(source["url"])
-            sources.append(source)
+    candidates += [_source(row) for row in sorted(checked, key=lambda r: r["url"])]
+    # The distinct sources, evidence first, then the pages checked (as sources.finding_sources).
+    distinct: dict[str, dict] = {}
+    for source in candidates:
+        if source is not None:
+            distinct.setdefault(source["url"], source)
+    sources = list(distinct.values())
     period_from, period_to, dated = period(
         finding.effective_from, finding.effective_to, cited, finding.status
     )
@@ -350,7 +350,12 @@ def _finding(
         "sources": sources,
         "verified": bool(sources) or finding.verified,
         "verification_source": absent_as_null(
-            _sentence(sources, grades) if sources else finding.verification_source
+            sentence_of(
+                (s["publisher"], grades.get(s["grade"], s["grade"]), s["url"], s["read_on"])
+                for s in sources
+            )
+            if sources
+            else finding.verification_source
         ),
         "effective_from": _iso(finding.effective_from),
         "effective_to": _iso(finding.effective_to),
@@ -358,16 +363,6 @@ def _finding(
         "period_to": _iso(period_to),
         "dated": bool(dated),
     }
-
-
-def _sentence(sources: list[dict], grades: dict) -> str:
-    """`sources.verification_sentence` over source dicts, with the grades' names at hand."""
-    parts = [
-        f"{s['publisher']} ({grades.get(s['grade'], s['grade'])}, {s['url']}), read on "
-        f"{s['read_on']}"
-        for s in sources
-    ]
-    return "Verified against " + "; ".join(parts) + "."
 
 
 def _not_assessed(indicator) -> dict:

@@ -116,11 +116,15 @@ class DatedSourceField(serializers.Field):
 def verification_sentence(sources) -> str:
     """ "Verified against <publisher> (<grade>, <url>), read on <date>; ..." in English: the API's
     `verification_source` (the site composes its own, translated)."""
-    parts = [
-        f"{s.publisher} ({s.get_grade_display()}, {s.url}), read on {s.read_on.isoformat()}"
-        for s in sources
-    ]
-    return ("Verified against " + "; ".join(parts) + ".") if parts else ""
+    return sentence_of(
+        (s.publisher, s.get_grade_display(), s.url, s.read_on.isoformat()) for s in sources
+    )
+
+
+def sentence_of(parts) -> str:
+    """The verification sentence from (publisher, grade's name, url, ISO date read) tuples."""
+    text = "; ".join(f"{who} ({grade}, {url}), read on {day}" for who, grade, url, day in parts)
+    return f"Verified against {text}." if text else ""
 
 
 @versioned
