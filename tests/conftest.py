@@ -1,5 +1,6 @@
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from rest_framework.test import APIClient
@@ -232,3 +233,18 @@ def opsc(db, reference_snapshots):
 def starter_set(db, reference_snapshots):
     """The bulk-format fixture set (tests/fixtures/bulk_csv), published, over `topics`."""
     reference_snapshots.restore("starter_set")
+
+
+#: A moment ten seconds into a one-minute window (and into a one-hour one).
+MID_WINDOW = 1_800_000_010.0
+
+
+@pytest.fixture
+def rate_clock(monkeypatch):
+    """The rate limiter's clock, pinned mid-window. Windows are fixed, so with the real clock a
+    test's requests can straddle a window's end and the count restarts (a flaky test). Only the
+    limiter's view of the time changes; sessions, lockouts and the rest keep the real clock."""
+    import hotpath.ratelimit
+
+    monkeypatch.setattr(hotpath.ratelimit, "time", SimpleNamespace(time=lambda: MID_WINDOW))
+    return MID_WINDOW

@@ -19,7 +19,7 @@ def redis_available() -> bool:
 
 
 @pytest.fixture
-def rate_counter(settings):
+def rate_counter(settings, rate_clock):
     """The rate-limit counter as in production: Redis (shared by every worker) when one runs on
     127.0.0.1:6379 (CI starts one), else the per-process memory cache. A fresh key prefix per
     test, so parallel runs never share counts."""
