@@ -136,6 +136,36 @@ def test_results_come_best_first_with_rank_and_marked_snippet(api, library):
     assert {r["rank"] for r in plain} == {None} and {r["snippet"] for r in plain} == {None}
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL cuts a law's snippet per provision"
+)
+def test_a_laws_snippet_comes_from_the_provisions_that_match(api, db):
+    """The extract under a law shows the words that matched, from the provision that holds
+    them, with no neighbouring provision's words run into it; a title match does not hide it."""
+    state = StateFactory(iso2="IE", name="Ireland")
+    law = LawFactory(state=state, title="Child Trafficking and Pornography Act 1998", language="en")
+    LawProvisionFactory(
+        law=law, order=1, label="s. 2", heading="Interpretation", text="alpha " * 40 + "wherein"
+    )
+    LawProvisionFactory(
+        law=law,
+        order=2,
+        label="s. 6",
+        heading="Possession of child pornography",
+        text="Any person who knowingly has in his possession any child pornography is guilty.",
+    )
+    LawProvisionFactory(
+        law=law, order=3, label="s. 7", heading="Penalties", text="thereupon " + "omega " * 40
+    )
+    for q in ("possession", "pornography possession"):
+        (hit,) = api.get("/api/v1/laws/", {"q": q}).json()["results"]
+        snippet = hit["snippet"]
+        assert "<mark>possession</mark>" in snippet.lower(), snippet
+        assert "knowingly" in snippet
+        for other in ("alpha", "wherein", "thereupon", "omega", "Interpretation", "Penalties"):
+            assert other not in snippet, snippet
+
+
 def test_drafts_never_found(api, library):
     assert countries_of(api.get("/api/v1/laws/", {"q": "online safety"})) == []
 

@@ -290,6 +290,9 @@ def postgresql_install(cursor) -> None:
         $$;
         ALTER TABLE laws_law ADD COLUMN IF NOT EXISTS search_document tsvector;
         ALTER TABLE laws_lawprovision ADD COLUMN IF NOT EXISTS search_document tsvector;
+        -- A provision's own words (its document without its law's): which provisions a law's
+        -- snippet is cut from. Not indexed: read only for the laws of a page.
+        ALTER TABLE laws_lawprovision ADD COLUMN IF NOT EXISTS own_document tsvector;
         CREATE OR REPLACE FUNCTION laws_law_search_document() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
@@ -308,9 +311,9 @@ def postgresql_install(cursor) -> None:
         BEGIN
           SELECT language, title, title_original, citation INTO law
             FROM laws_law WHERE id = NEW.law_id;
-          NEW.search_document := crin_provision_document(
-              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en, law.language)
-            || crin_provision_law_words(
+          NEW.own_document := crin_provision_document(
+              NEW.label, NEW.heading, NEW.summary, NEW.text, NEW.text_en, law.language);
+          NEW.search_document := NEW.own_document || crin_provision_law_words(
               law.title, law.title_original, law.citation, law.language);
           RETURN NEW;
         END $$;
@@ -344,10 +347,8 @@ def postgresql_install(cursor) -> None:
         CREATE OR REPLACE FUNCTION laws_law_language_changed() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-          UPDATE laws_lawprovision SET search_document = crin_provision_document(
-              label, heading, summary, text, text_en, NEW.language)
-            || crin_provision_law_words(NEW.title, NEW.title_original, NEW.citation, NEW.language)
-          WHERE law_id = NEW.id;
+          -- (the provision's own trigger recomputes both documents)
+          UPDATE laws_lawprovision SET search_document = NULL WHERE law_id = NEW.id;
           RETURN NULL;
         END $$;
         DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
@@ -377,10 +378,7 @@ def postgresql_install(cursor) -> None:
             OR OLD.title_original IS DISTINCT FROM NEW.title_original
             OR OLD.citation IS DISTINCT FROM NEW.citation)
           EXECUTE FUNCTION laws_law_language_changed();
-        UPDATE laws_lawprovision p SET search_document = crin_provision_document(
-          p.label, p.heading, p.summary, p.text, p.text_en, l.language)
-          || crin_provision_law_words(l.title, l.title_original, l.citation, l.language)
-          FROM laws_law l WHERE l.id = p.law_id;
+        UPDATE laws_lawprovision SET search_document = NULL;  -- the trigger fills both
         UPDATE laws_law SET search_document = crin_law_document(
           title, title_original, citation, full_text, language)
           || crin_law_provisions_document(id, language);
@@ -406,6 +404,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP INDEX IF EXISTS laws_law_title_trgm;
         ALTER TABLE laws_law DROP COLUMN IF EXISTS search_document;
         ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS search_document;
+        ALTER TABLE laws_lawprovision DROP COLUMN IF EXISTS own_document;
         DROP FUNCTION IF EXISTS laws_law_search_document();
         DROP FUNCTION IF EXISTS laws_lawprovision_search_document();
         DROP FUNCTION IF EXISTS laws_law_language_changed();
@@ -423,13 +422,20 @@ def postgresql_uninstall(cursor) -> None:
 
 # Per table: the SQL of the text a snippet is cut from, of the language it is in, and of the
 # folded titles a typo is compared with, over the table's columns (`{t}`).
+#
+# A law's snippet is cut from its titles and citation and from the provisions whose own words
+# match (`own_document`), in their order; from its full text only when no provision matches.
+# ts_headline parses every word it is given, so the text is kept to the parts that can hold a
+# match: a law of 20 provisions matched in one, or by its title, costs the parsing of that
+# provision, or of the title, not of all twenty (the `%s` is the query).
 SNIPPET_TEXT = {
     "laws_law": (
         "concat_ws(' · ', {t}.title, nullif({t}.title_original, ''), {t}.citation, "
-        "nullif(left({t}.full_text, 100000), ''), "
-        "(SELECT left(string_agg(concat_ws(' · ', p.label, nullif(p.heading, ''), "
-        "nullif(p.summary, ''), nullif(p.text, ''), nullif(p.text_en, '')), ' · '), 100000) "
-        "FROM laws_lawprovision p WHERE p.law_id = {t}.id))"
+        "coalesce((SELECT left(string_agg(concat_ws(' · ', p.label, nullif(p.heading, ''), "
+        "nullif(p.summary, ''), nullif(p.text, ''), nullif(p.text_en, '')), ' · ' "
+        'ORDER BY p."order", p.id), 100000) '
+        "FROM laws_lawprovision p WHERE p.law_id = {t}.id AND p.own_document @@ %s::tsquery), "
+        "nullif(left({t}.full_text, 100000), '')))"
     ),
     "laws_lawprovision": (
         "concat_ws(' · ', {t}.label, nullif({t}.heading, ''), nullif({t}.summary, ''), "
@@ -457,10 +463,10 @@ class PostgreSQLEngine(Engine):
         match = _pg_query(parsed)
         condition = TableSQL("{t}.search_document @@ %s::tsquery", [match], BooleanField())
         rank = self.rank(parsed, target)
+        text = SNIPPET_TEXT[target.table]
         snippet = TableSQL(
-            f"ts_headline(crin_ts_config({LANGUAGE[target.table]}), "
-            f"{SNIPPET_TEXT[target.table]}, %s::tsquery, %s)",
-            [match, HEADLINE_OPTIONS],
+            f"ts_headline(crin_ts_config({LANGUAGE[target.table]}), {text}, %s::tsquery, %s)",
+            [match] * text.count("%s") + [match, HEADLINE_OPTIONS],
             TextField(),
         )
         return condition, rank, snippet
