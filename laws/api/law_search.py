@@ -23,7 +23,7 @@ from django.db.models import Count, Window
 from rest_framework.response import Response
 
 from core.api.pagination import FetchedPage
-from hotpath.compiled import CompiledQueries
+from hotpath.compiled import CompiledQueries, kept_cursor
 from laws.models import Law
 from laws.search.engines import engine
 
@@ -72,7 +72,8 @@ def kept_search(searched, offset: int, size: int) -> KeptSearch | None:
             sql, params = current.with_candidates(_compiled(plan.candidates), _compiled(page))
     except EmptyResultSet:  # a filter that matches nothing
         return None
-    return KeptSearch(sql, tuple(params), plan.titles)
+    sql, params = current.kept_statement(sql, tuple(params), searched.db)
+    return KeptSearch(sql, params, plan.titles)
 
 
 def search_page(view, request) -> Response:
@@ -100,8 +101,8 @@ def _from_kept(view, kept: KeptSearch, alias: str) -> Response | None:
         engine(connection).prepare_similar_titles()
     rows = []
     if kept.sql:
-        with connection.cursor() as cursor:
-            cursor.execute(kept.sql, kept.params)
+        with kept_cursor(connection) as cursor:  # prepared on PostgreSQL: planned once
+            cursor.execute(kept.sql, kept.params or None)
             rows = cursor.fetchall()
     number = view.paginator.get_page_number(view.request, None)
     if not rows and (number != 1 or not kept.titles):

@@ -262,3 +262,23 @@ def test_the_kept_statement_runs_under_the_time_limit(api, library, monkeypatch)
     assert api.get(url).content == first.content
     assert [sql for sql in within if "crin_candidates" in sql]
     assert not [sql for sql in within if "crin_legal_dataversion" in sql]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+@pytest.mark.parametrize("url", ["/api/v1/laws/?q=indecent", "/api/v1/laws/?q=Clasification"])
+def test_a_repeated_search_is_planned_once_per_connection(api, library, url):
+    """The kept statement runs prepared, with its values written in (no parameters): PostgreSQL
+    plans it once for the connection and every repeat only executes it, with the same answer.
+    (With parameters, the first five runs are each planned afresh.)"""
+    first = api.get(url).content
+    for _ in range(6):
+        assert api.get(url).content == first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parameter_types, generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE NOT from_sql AND statement LIKE %s",
+            ['%"laws_law"."title"%'],
+        )
+        (kept,) = cursor.fetchall()
+    # No parameters; six runs, every one on the plan made once (none planned afresh).
+    assert kept == ([], 6, 0), kept

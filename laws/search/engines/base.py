@@ -83,6 +83,10 @@ class Engine:
             (*candidates_params, *params),
         )
 
+    def kept_statement(self, sql: str, params: tuple, using: str) -> tuple[str, tuple]:
+        """A kept statement as it is stored and run again (`laws.api.law_search`): as is here."""
+        return sql, params
+
     def kept_among(self):
         """`among` for `with_candidates`: the rows whose id is one of `crin_candidates`."""
         return TableSQL(f"{{t}}.id IN (SELECT id FROM {CANDIDATES})", [], BooleanField())

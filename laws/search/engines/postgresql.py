@@ -13,7 +13,7 @@ import re
 import threading
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, TextField, Value
 
 from laws.search.engines.base import CANDIDATES, MAX_CANDIDATES, Engine, TableSQL, Target
@@ -63,11 +63,13 @@ LANGUAGE_CONFIGS = {
 
 
 class _LocalSettings:
-    """A PostgreSQL execute wrapper: each query carries `SELECT set_config(name, value, true),
-    ...;` in front of it, in the same round trip. Outside a transaction, the statements of one
-    query string run in one implicit transaction, so the settings hold for that query only
-    (what SET LOCAL in a transaction of its own did, without BEGIN, SET and COMMIT each a round
-    trip of their own)."""
+    """A PostgreSQL execute wrapper: each query runs with `SELECT set_config(name, value, true)`
+    before it, in the same round trip and the same implicit transaction, so the settings hold
+    for that query only (what SET LOCAL in a transaction of its own did, without BEGIN, SET and
+    COMMIT each a round trip of their own). With psycopg 3 the two go in one pipeline (one Sync:
+    one implicit transaction), so the query stays a statement of its own that psycopg can
+    prepare (`hotpath.compiled.kept_cursor`: a kept search is planned once per connection, not
+    at every request); with psycopg 2, as one string of two statements."""
 
     def __init__(self, values: dict[str, str]):
         self.values = values
@@ -79,12 +81,12 @@ class _LocalSettings:
         settings = ", ".join(
             f"set_config('{name}', '{value}', true)" for name, value in self.values.items()
         )
-        result = execute(f"SELECT {settings}; {sql}", params, many, context)
-        # psycopg 2 leaves the cursor on the last statement's result, psycopg 3 on the first
-        # (the settings'): move it on to the query's own.
         if is_psycopg3 and cursor is not None:
-            cursor.nextset()
-        return result
+            # The query's errors arrive when the pipeline ends: Django's error types for them.
+            with context["connection"].wrap_database_errors, cursor.connection.pipeline():
+                cursor.execute(f"SELECT {settings}")
+                return execute(sql, params, many, context)
+        return execute(f"SELECT {settings}; {sql}", params, many, context)
 
 
 def _setting_literal(text: str) -> str:
@@ -508,6 +510,15 @@ class PostgreSQLEngine(Engine):
             .annotate(rank=score, snippet=Value("", output_field=TextField()))
             .order_by("-rank", *ordering)
         )
+
+    def kept_statement(self, sql: str, params: tuple, using: str) -> tuple[str, tuple]:
+        """The values bound into the text, as literals (psycopg's own quoting): a statement with
+        no parameters is planned once when prepared. With parameters, PostgreSQL plans the
+        first five executions afresh (custom plans) and may keep planning every time; the
+        values of a kept statement never change, so nothing is lost by writing them in."""
+        if not params:
+            return sql, params
+        return connections[using].ops.compose_sql(sql, params), ()
 
     @contextmanager
     def limit(self, seconds: float):
