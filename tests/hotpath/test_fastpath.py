@@ -264,9 +264,7 @@ def test_304_is_byte_identical(stack, data, conditional):
     assert fast_answer == django
 
 
-def test_rate_limits_apply_to_hits_and_the_429_is_byte_identical(
-    stack, data, settings, rate_clock
-):
+def test_rate_limits_apply_to_hits_and_the_429_is_byte_identical(stack, data, settings, rate_clock):
     settings.API_RATE_ANON = 2
     assert rate_clock == 1_800_000_010.0  # ten seconds into the window: 50 seconds left
     fast, recorder = stack
