@@ -61,8 +61,10 @@ PROVISION_DATES = ("in_force_from", "in_force_to")
 WITHDRAWN_REASON = "import_laws: no longer in data/laws/states (withdrawn)"
 
 
-class Loader(yaml.SafeLoader):
-    """YAML without yes/no/on/off booleans: `NO` is Norway and "no" is a finding's status."""
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML without yes/no/on/off booleans: `NO` is Norway and "no" is a finding's status.
+    The C parser (libyaml) where PyYAML has it: the same documents, read five to ten times
+    faster than by the pure-Python one (the resolvers below are Python in both)."""
 
 
 Loader.yaml_implicit_resolvers = {
