@@ -77,8 +77,8 @@ def test_the_api_pages_equal_drfs_walk(laws, api, monkeypatch):
     "url", ["/api/v1/laws/", "/api/v1/laws/?page=2&page_size=1", "/api/v1/laws/?format=json"]
 )
 def test_a_plain_page_built_from_rows_equals_drfs_walk(laws, api, settings, url):
-    """An unfiltered page is built from the page's values, not model instances: it is DRF's walk over the laws, in the same order, every field
-    and value, on every page."""
+    """An unfiltered page is built from the page's values, not model instances: it is DRF's
+    walk over the laws, in the same order, every field and value, on every page."""
     settings.PUBLIC_CACHE_ENABLED = False  # every request reaches the view
     body = api.get(url)
     assert body.status_code == 200
