@@ -288,6 +288,33 @@ def test_outside_a_transaction_each_query_carries_the_limit_and_nothing_outlives
     assert connection.execute_wrappers == []
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_a_limit_inside_a_limit_is_one_setting_the_tighter_then_the_outer_again():
+    """The laws list runs its search under a limit inside its own: each query carries one
+    setting (one wrapper, not one per limit), the inner block the tighter limit, and after it
+    the outer's."""
+    from laws.search.engines.postgresql import _LocalSettings
+
+    def current():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    def wrappers():
+        return sum(isinstance(w, _LocalSettings) for w in connection.execute_wrappers)
+
+    default = current()
+    with search.time_limit(5):
+        assert current() == "5s" and wrappers() == 1
+        with search.time_limit(0.2):
+            assert current() == "200ms" and wrappers() == 1
+            with search.time_limit(3):  # a looser limit inside never loosens it
+                assert current() == "200ms" and wrappers() == 1
+        assert current() == "5s"
+    assert connection.execute_wrappers == [] and current() == default
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="needs a deadline that passes within a tiny query"
 )

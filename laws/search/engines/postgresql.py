@@ -531,6 +531,19 @@ class PostgreSQLEngine(Engine):
                     cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
                 yield
             return
+        outer = getattr(_active, "wrapper", None)
+        if outer is not None and outer in connection.execute_wrappers:
+            # A limit inside a limit (the laws list's, then its search's): one wrapper, one
+            # set_config per query, with the tighter of the two limits for the inner block.
+            values = dict(outer.values)
+            current = int(values.get("statement_timeout", timeout))
+            outer.values["statement_timeout"] = str(min(current, int(timeout)))
+            try:
+                yield
+            finally:
+                outer.values.clear()
+                outer.values.update(values)
+            return
         wrapper = _LocalSettings({"statement_timeout": timeout})
         _active.wrapper = wrapper
         connection.execute_wrappers.append(wrapper)
