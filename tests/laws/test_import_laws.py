@@ -144,6 +144,29 @@ def test_england_and_wales_simple_possession_since_29_september_1988_as_the_sour
     assert "160" in s160.text
 
 
+def test_as_of_answers_follow_each_states_dated_history(national, api):
+    """`as_of` on the real data: the United Kingdom punished simple possession from the day its
+    last part did (Northern Ireland, 27 December 1988); Japan from 15 July 2015 (the 2014
+    amendment's penalty); a state is either counted, or not yet, or listed as undated, never
+    two of these."""
+
+    def possession(as_of):
+        body = api.get(
+            "/api/v1/countries/", {"criminalises": "simple_possession", "as_of": as_of}
+        ).json()
+        found = {row["iso2"] for row in body["results"]}
+        undated = set(body["undated"]["countries"])
+        assert not found & undated and body["undated"]["count"] == len(undated)
+        return found, undated
+
+    found, undated = possession("2005-12-31")
+    assert "GB" in found and "JP" not in found | undated
+    found, undated = possession("1988-12-26")
+    assert "GB" not in found | undated  # Northern Ireland not yet covered
+    found, _ = possession("2016-01-01")
+    assert {"GB", "JP"} <= found
+
+
 # --- What the loader refuses (synthetic files in a temporary folder) -------------------------
 
 SOURCE = {
