@@ -181,6 +181,8 @@ LAW_LIST_COLUMNS = (
     "rank",
     "snippet",
 )
+# A law of an unfiltered page (no search: no rank, no snippet), as the laws list reads it.
+LAW_PAGE_COLUMNS = LAW_LIST_COLUMNS[:-2]
 # The snippet of a law listed without `q` (null, where a search's empty snippet is null too).
 NO_SNIPPET = object()
 

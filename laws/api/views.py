@@ -60,7 +60,7 @@ from .filters import (
 )
 from .law_search import search_page
 from .serializers import (
-    LAW_LIST_COLUMNS,
+    LAW_PAGE_COLUMNS,
     NO_SNIPPET,
     CountryDetailSerializer,
     CountrySummarySerializer,
@@ -347,10 +347,6 @@ class CountryViewSet(PublicReadOnlyViewSet):
         return state
 
 
-# A law of an unfiltered page, as `law_list_item` reads it (no rank, no snippet: no search).
-LAW_PAGE_COLUMNS = LAW_LIST_COLUMNS[:-2]
-
-
 class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
     """Published national laws; the detail has their provisions and what each bears on."""
 
@@ -381,13 +377,9 @@ class LawViewSet(SearchTimeLimitMixin, PublicReadOnlyViewSet):
             return super().list(request, *args, **kwargs)
         ids = published_law_ids()
         page = self.paginate_queryset(ids)
-        chosen = self.get_queryset().order_by().filter(pk__in=page)
-        if self.format_kwarg:  # `.json`: DRF's walk, as the serializer gives it there
-            rows = {law.pk: law for law in chosen}
-            laws = [rows[pk] for pk in page if pk in rows]
-            return self.get_paginated_response(self.get_serializer(laws, many=True).data)
         # The page's values, not model instances (a law and its state each): each row becomes
         # its item as a search's rows do (`law_list_item`, held equal to DRF's walk by tests).
+        chosen = self.get_queryset().order_by().filter(pk__in=page)
         values = {row[0]: row for row in chosen.values_list(*LAW_PAGE_COLUMNS)}
         context = self.get_serializer_context()
         return self.get_paginated_response(
