@@ -77,6 +77,44 @@ def kept_cursor(connection):
     return connection._prepare_cursor(raw)  # Django's wrapper: errors, query log, wrappers
 
 
+def run_kept(connection, statements: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
+    """The rows of each kept statement (None: a query that matches nothing, no rows). On
+    PostgreSQL with psycopg 3 the statements go in one pipeline, each prepared
+    (`kept_cursor`): one round trip for all of them, where each in turn waited for the one
+    before; elsewhere one after another."""
+    pipelined = connection.vendor == "postgresql" and _is_psycopg3()
+    cursors = [kept_cursor(connection) if sql is not None else None for sql in statements]
+    try:
+        if pipelined:
+            with connection.wrap_database_errors, cursors_connection(cursors).pipeline():
+                for cursor, sql in zip(cursors, statements, strict=True):
+                    if cursor is not None:
+                        cursor.execute(*sql)
+        else:
+            for cursor, sql in zip(cursors, statements, strict=True):
+                if cursor is not None:
+                    cursor.execute(*sql)
+        return [cursor.fetchall() if cursor is not None else [] for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            if cursor is not None:
+                cursor.close()
+
+
+def cursors_connection(cursors):
+    """The driver connection the (Django-wrapped) cursors run on."""
+    return next(cursor for cursor in cursors if cursor is not None).cursor.connection
+
+
+@functools.cache
+def _is_psycopg3() -> bool:
+    try:
+        from django.db.backends.postgresql.psycopg_any import is_psycopg3
+    except ImportError:
+        return False
+    return is_psycopg3
+
+
 @functools.cache
 def _preparing_cursor():
     from django.db.backends.postgresql.base import ServerBindingCursor

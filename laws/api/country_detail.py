@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date
 from core.api.fields import detail_url
 from core.api.serializers import absent_as_null
 from hotpath.cache import versioned
-from hotpath.compiled import CompiledQueries, kept_cursor
+from hotpath.compiled import CompiledQueries, run_kept
 from laws.models import NOT_ASSESSED, Finding
 from laws.scope import scope_of
 from laws.sources import SourceGrade
@@ -112,20 +112,15 @@ NAMES = ("state", "participations", "objections", "findings")
 
 
 def _rows(iso2: str, alias: str) -> list[list[tuple]] | None:
-    out = []
-    with kept_cursor(connections[alias]) as cursor:
-        for index, name in enumerate(NAMES):
-            compiled = detail_sql.get(
-                (iso2, alias, name), lambda index=index: _queries(iso2)[index]
-            )
-            if compiled is None:
-                out.append([])
-                continue
-            cursor.execute(*compiled)
-            out.append(cursor.fetchall())
-            if index == 0 and not out[0]:
-                return None  # no such state
-    return out
+    """The rows of the four queries, or None when there is no such state. On PostgreSQL
+    (psycopg 3) the four go in one pipeline: one round trip instead of four
+    (`hotpath.compiled.run_kept`)."""
+    compiled = [
+        detail_sql.get((iso2, alias, name), lambda index=index: _queries(iso2)[index])
+        for index, name in enumerate(NAMES)
+    ]
+    out = run_kept(connections[alias], compiled)
+    return out if out[0] else None
 
 
 def country_detail(iso2: str, context: dict) -> dict | None:
