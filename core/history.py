@@ -7,6 +7,10 @@ diffs are computed between consecutive rows (`changes_between`).
 
 Work outside a request names itself with `change_reason("import_laws")`: every historical row
 written inside the block carries that reason unless the instance sets its own `_change_reason`.
+
+A record written in several steps (created, then its many-to-many links set) is one change:
+inside `one_record()` its history row is written once, when the block ends, as the record then
+stands (created: "+", with its links), not one row per step.
 """
 
 from collections.abc import Iterator
@@ -16,11 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_change_reason_from_object, get_m2m_reverse_field_name
 
 _reason: ContextVar[str | None] = ContextVar("crin_change_reason", default=None)
+# The records saved inside `one_record()`: (model, pk) -> [History, instance, type, using].
+_deferred: ContextVar[dict | None] = ContextVar("crin_history_deferred", default=None)
 
 # Bookkeeping columns: never shown as "changed", never restored.
 BOOKKEEPING_FIELDS = frozenset(
@@ -38,11 +45,58 @@ def change_reason(reason: str) -> Iterator[None]:
         _reason.reset(token)
 
 
+@contextmanager
+def one_record() -> Iterator[None]:
+    """Inside the block, each tracked record's saves and many-to-many changes write no history
+    row; when the block ends without error, each record changed in it gets one row, as it then
+    stands: "+" if it was created in the block, else "~" (an import's new finding and its
+    evidence are one change, where they were a row for the finding and one more for its links).
+    Nothing changed, nothing written. An error leaves the rows unwritten (the transaction that
+    wrote the records rolls back with it)."""
+    if _deferred.get() is not None:  # already inside one: the outer block writes the rows
+        yield
+        return
+    pending: dict = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for history, instance, history_type, using in pending.values():
+        history.create_historical_record(instance, history_type, using=using)
+
+
 class History(HistoricalRecords):
-    """HistoricalRecords whose change reason falls back to the current `change_reason` block."""
+    """HistoricalRecords whose change reason falls back to the current `change_reason` block,
+    and whose rows wait for the end of a `one_record()` block."""
 
     def get_change_reason_for_object(self, instance, history_type, using):
         return get_change_reason_from_object(instance) or _reason.get()
+
+    def _defer(self, instance, history_type, using) -> bool:
+        pending = _deferred.get()
+        if (
+            pending is None
+            or hasattr(instance, "skip_history_when_saving")
+            or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        ):
+            return False
+        entry = pending.get((type(instance), instance.pk))
+        if entry is None:
+            pending[(type(instance), instance.pk)] = [self, instance, history_type, using]
+        else:
+            entry[1] = instance  # "+" stays "+": created in the block, whatever came after
+        return True
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("raw") or not self._defer(instance, "+" if created else "~", using):
+            super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear") or not self._defer(
+            instance, "~", None
+        ):
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
 
 @dataclass

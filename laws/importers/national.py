@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import one_record
 from core.importing import ImportCounts, upsert
 from core.publication import PublicationStatus
 from treaties.models import Jurisdiction, State
@@ -485,6 +486,7 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
         counts["jurisdictions"].add(outcome)
         jurisdictions[item["code"]] = obj
     provisions: dict[tuple[str, str], LawProvision] = {}
+    indicator_pks = dict(Indicator.objects.values_list("slug", "pk"))
     for law_plan in state_plan.laws:
         values = {
             **law_plan.values,
@@ -518,13 +520,13 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
                     sources.get(date.source_url) if date.source_url else None
                 )
                 pvalues[f"{name}_quote"] = date.quote
-            provision, outcome = upsert(LawProvision, {"law": law, "label": p.label}, pvalues)
-            wanted = set(
-                Indicator.objects.filter(slug__in=p.indicators).values_list("pk", flat=True)
-            )
-            if set(provision.indicators.values_list("pk", flat=True)) != wanted:
-                provision.indicators.set(wanted)
-                outcome = "updated" if outcome == "unchanged" else outcome
+            # A new provision and its indicators are one change: one history row.
+            with one_record():
+                provision, outcome = upsert(LawProvision, {"law": law, "label": p.label}, pvalues)
+                wanted = {indicator_pks[slug] for slug in p.indicators}
+                if set(provision.indicators.values_list("pk", flat=True)) != wanted:
+                    provision.indicators.set(wanted)
+                    outcome = "updated" if outcome == "unchanged" else outcome
             counts["provisions"].add(outcome)
             provisions[(law_plan.citation, p.label)] = provision
         written_laws.append((law, {p.label for p in law_plan.provisions}))
@@ -568,20 +570,22 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
             kept_findings.add(existing.pk)
             continue
         fields = {k: v for k, v in wanted.items() if k not in ("status", "note")}
-        try:
-            finding, created = finding_save(
-                state=state,
-                indicator=indicators[f.indicator],
-                status=f.status,
-                evidence=evidence,
-                note=f.note,
-                **fields,
-            )
-        except ValidationError as exc:
-            raise DataFileError(
-                [f"{state_plan.path.name} finding {f.indicator}: {m}" for m in exc.messages]
-            ) from exc
-        finding.checked_sources.set(checked)
+        # The finding, its evidence and the pages checked are one change: one history row.
+        with one_record():
+            try:
+                finding, created = finding_save(
+                    state=state,
+                    indicator=indicators[f.indicator],
+                    status=f.status,
+                    evidence=evidence,
+                    note=f.note,
+                    **fields,
+                )
+            except ValidationError as exc:
+                raise DataFileError(
+                    [f"{state_plan.path.name} finding {f.indicator}: {m}" for m in exc.messages]
+                ) from exc
+            finding.checked_sources.set(checked)
         counts["findings"].add("inserted" if created else "updated")
         kept_findings.add(finding.pk)
 

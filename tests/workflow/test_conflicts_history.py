@@ -171,6 +171,39 @@ def test_imports_are_recorded_without_a_user_and_no_op_reimport_writes_no_histor
             m.objects.count() for m in apps.get_models() if m.__name__.startswith("Historical")
         )
 
+    # Each imported finding's history opens with one row, its creation, which already names
+    # the evidence and the pages checked (not a bare creation followed by a row per link set).
+    from laws.models import Finding, HistoricalFinding
+
+    first = {}
+    for record in HistoricalFinding.objects.order_by("history_date", "history_id"):
+        first.setdefault(record.id, record)
+    findings = Finding.objects.filter(revision_of=None).prefetch_related(
+        "evidence", "checked_sources"
+    )
+    assert findings.count() > 900
+    assert HistoricalFinding.objects.count() == findings.count()
+    for finding in findings:
+        record = first[finding.pk]
+        assert record.history_type == "+"
+        assert {row.lawprovision_id for row in record.evidence.all()} == {
+            p.pk for p in finding.evidence.all()
+        }, finding
+        assert {row.source_id for row in record.checked_sources.all()} == {
+            s.pk for s in finding.checked_sources.all()
+        }, finding
+    # So does each provision's, with the indicators it bears on.
+    from laws.models import HistoricalLawProvision, LawProvision
+
+    provisions = LawProvision.objects.prefetch_related("indicators")
+    assert HistoricalLawProvision.objects.count() == provisions.count()
+    for provision in provisions:
+        record = HistoricalLawProvision.objects.get(id=provision.pk)
+        assert record.history_type == "+"
+        assert {row.indicator_id for row in record.indicators.all()} == {
+            i.pk for i in provision.indicators.all()
+        }, provision
+
     before = total()
     call_command("load_real_data", stdout=open("/dev/null", "w"))
     assert total() == before
