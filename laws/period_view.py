@@ -16,8 +16,7 @@ SELECT = """
 WITH cited AS (
     SELECT fe.finding_id AS finding_id,
            l.jurisdiction_id AS jurisdiction_id,
-           COALESCE(p.in_force_from,
-                    CASE WHEN l.status <> 'amended' THEN l.date_in_force END) AS start_date,
+           p.in_force_from AS start_date,
            COALESCE(p.in_force_to, l.date_repealed) AS end_date
     FROM laws_finding_evidence fe
     JOIN laws_lawprovision p ON p.id = fe.lawprovision_id

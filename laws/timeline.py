@@ -2,10 +2,12 @@
 
 **When a finding holds.** Its effective period is, field by field:
 - `effective_from` if an editor set it; else, when *every* provision it cites (of a published
-  law) has a known start — the provision's `in_force_from`, else its law's `date_in_force`
-  provided the law was never amended (status not `amended`: an amendment may have added the
-  provision later) — the earliest of those starts (the conduct was covered from the first cited
-  provision on); else unknown.
+  law) has a known start — the provision's own `in_force_from`, the day *its* wording took
+  effect — the earliest of those starts (the conduct was covered from the first cited provision
+  on); else unknown. A law's `date_in_force` never stands in for a provision's: an amendment may
+  have added the provision later (Japan's 1999 Act gained simple possession in 2014), and a new
+  law may re-enact an offence an older law already punished (the UAE's Decree-Law 34/2021 after
+  Decree-Law 5/2012), where the law's date would make the finding "not yet" before it.
 - `effective_to` if an editor set it; else, when *every* cited provision has a known end — the
   provision's `in_force_to`, else its law's `date_repealed` — the latest of them; else open.
 - Both ends are inclusive.
@@ -42,7 +44,7 @@ from django.db.models.functions import Coalesce
 
 from core.publication import PublicationStatus
 
-from .models import Finding, FindingStatus, Indicator, LawStatus
+from .models import Finding, FindingStatus, Indicator
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -84,10 +86,7 @@ def period(
     """(period_from, period_to, dated) by the rules above, in Python: `with_period`'s answer for
     a finding whose cited provisions are already at hand (the country detail reads them with the
     evidence). tests/time/test_findings_in_time.py holds the two to the same answers."""
-    starts = [
-        c.in_force_from or (c.law_date_in_force if c.law_status != LawStatus.AMENDED else None)
-        for c in cited
-    ]
+    starts = [c.in_force_from for c in cited]
     ends = [c.in_force_to or c.law_date_repealed for c in cited]
     derived_from = min(starts) if cited and None not in starts else None
     parts: dict[int, datetime.date] = {}

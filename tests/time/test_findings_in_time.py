@@ -26,8 +26,8 @@ D = datetime.date
 def timeline(db):
     """Four states and simple possession:
     AA  yes since 2004-05-01 (provision's own date)
-    BB  yes since 2010-01-01 (its never-amended law's date in force), ended 2015-12-31
-    CC  yes, undated (the law was amended: its date says nothing of the provision)
+    BB  yes since 2010-01-01 (provision's own date), ended 2015-12-31 (its law repealed)
+    CC  yes, undated (its law's date in force says nothing of when the provision's wording began)
     DD  partial since 2012-07-01 (set by an editor)
     """
     indicator = IndicatorFactory(slug="simple_possession")
@@ -43,7 +43,11 @@ def timeline(db):
         date_in_force=D(2010, 1, 1),
         date_repealed=D(2015, 12, 31),
     )
-    FindingFactory(state=bb, indicator=indicator, evidence=[LawProvisionFactory(law=law_bb)])
+    FindingFactory(
+        state=bb,
+        indicator=indicator,
+        evidence=[LawProvisionFactory(law=law_bb, in_force_from=D(2010, 1, 1))],
+    )
     law_cc = LawFactory(state=cc, status=LawStatus.AMENDED, date_in_force=D(1999, 11, 1))
     FindingFactory(state=cc, indicator=indicator, evidence=[LawProvisionFactory(law=law_cc)])
     FindingFactory(
@@ -68,6 +72,28 @@ def test_effective_periods_are_derived_and_never_invented(timeline):
         "CC": (None, None, False),
         "DD": (D(2012, 7, 1), None, True),
     }
+
+
+def test_a_laws_date_in_force_never_dates_a_provision_it_may_have_re_enacted(db, api):
+    """A new law re-enacting an offence an older law already punished (the UAE's Decree-Law
+    34/2021 after Decree-Law 5/2012): its date in force says when the new wording began, not
+    when the conduct became punishable. Its undated provision leaves the finding undated, so an
+    `as_of` before the new law reports the state as undated, never as not yet criminalising."""
+    from laws.models import Finding
+
+    indicator = IndicatorFactory(slug="distribution")
+    ae = StateFactory(iso2="AE")
+    law = LawFactory(state=ae, status=LawStatus.IN_FORCE, date_in_force=D(2022, 1, 2))
+    FindingFactory(state=ae, indicator=indicator, evidence=[LawProvisionFactory(law=law)])
+
+    finding = with_period(Finding.objects.all()).get()
+    assert (finding.period_from, finding.dated) == (None, False)
+    body = api.get("/api/v1/countries/?criminalises=distribution&as_of=2015-06-30").json()
+    assert body["results"] == []
+    assert body["undated"] == {"count": 1, "countries": ["AE"]}
+    detail = api.get("/api/v1/countries/ae/").json()
+    [answer] = [f for f in detail["findings"] if f["indicator"] == "distribution"]
+    assert (answer["period_from"], answer["dated"]) == (None, False)
 
 
 def test_as_of_on_findings_and_countries(api, timeline):
@@ -254,7 +280,8 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
         # the earliest start, the latest end, when every cited provision has both
         LawProvisionFactory(law__state=ee, in_force_from=D(2008, 3, 1), in_force_to=D(2020, 1, 1)),
         LawProvisionFactory(
-            law=LawFactory(state=ee, date_in_force=D(2006, 1, 1), date_repealed=D(2022, 6, 30))
+            law=LawFactory(state=ee, date_in_force=D(2006, 1, 1), date_repealed=D(2022, 6, 30)),
+            in_force_from=D(2006, 1, 1),
         ),
         # an amended law's provision with its own date counts; a draft law's never does
         LawProvisionFactory(
@@ -281,6 +308,13 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
         evidence=[LawProvisionFactory(law__state=gg, in_force_from=D(2002, 2, 2))],
     )
 
+    hh = StateFactory(iso2="HH")  # a law's date in force never stands in for its provision's
+    FindingFactory(
+        state=hh,
+        indicator=timeline,
+        evidence=[LawProvisionFactory(law=LawFactory(state=hh, date_in_force=D(2012, 1, 1)))],
+    )
+
     def iso(value):
         return value.isoformat() if value else None
 
@@ -291,6 +325,7 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
     assert sql["EE"] == ("2006-01-01", "2022-06-30", True)
     assert sql["FF"] == ("2001-01-01", None, True)
     assert sql["GG"] == ("2002-02-02", "2018-01-01", True)
+    assert sql["HH"] == (None, None, False)
     for iso2, expected in sql.items():
         detail = api.get(f"/api/v1/countries/{iso2}/").json()
         (finding,) = [f for f in detail["findings"] if f["indicator"] == "simple_possession"]
