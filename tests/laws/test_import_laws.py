@@ -235,6 +235,60 @@ def refused(tmp_path, data) -> str:
     return str(error.value)
 
 
+def test_the_coverage_the_data_readme_states_is_the_coverage_of_the_data(national):
+    """data/laws/README.md tells researchers how many states are assessed, on how many
+    indicators, region by region, and how many findings are dated: those figures are the data's."""
+    import re
+    from collections import defaultdict
+
+    from laws.models import Indicator
+    from treaties.models import State
+
+    readme = (settings.DATA_DIR / "laws" / "README.md").read_text(encoding="utf-8")
+    indicators = Indicator.objects.count()
+    assessed: dict[str, set] = defaultdict(set)
+    for iso2, slug in (
+        Finding.objects.published()
+        .filter(revision_of=None)
+        .values_list("state__iso2", "indicator__slug")
+    ):
+        assessed[iso2].add(slug)
+    regions = dict(State.objects.values_list("iso2", "region__name"))
+    names = dict(State.objects.values_list("iso2", "name"))
+    by_region: dict[str, tuple[set, dict]] = defaultdict(lambda: (set(), {}))
+    for iso2, slugs in assessed.items():
+        full, some = by_region[regions[iso2]]
+        if len(slugs) == indicators:
+            full.add(names[iso2])
+        else:
+            some[names[iso2]] = len(slugs)
+
+    headline = re.search(r"(\d+) states have at least one finding; \*\*(\d+) are assessed", readme)
+    assert headline, "the README's coverage sentence"
+    assert int(headline[1]) == len(assessed)
+    assert int(headline[2]) == sum(len(full) for full, _ in by_region.values())
+    table = re.findall(r"^\| (\w+) \| (\d+) \| (\d+) \| (.*) \|$", readme, re.M)
+    assert {row[0] for row in table} == set(by_region)
+    for region, n_full, n_some, listed in table:
+        full, some = by_region[region]
+        assert (int(n_full), int(n_some)) == (len(full), len(some)), region
+        named_full, _, named_some = listed.partition("; ")
+        assert set(named_full.split(", ")) == full, region
+        assert dict(re.findall(r"([^,]+?) \((\d+)\)(?:, |$)", named_some)) == {
+            name: str(count) for name, count in some.items()
+        }, region
+
+    answers = with_period(
+        Finding.objects.published().filter(
+            revision_of=None, status__in=[FindingStatus.YES, FindingStatus.PARTIAL]
+        )
+    )
+    dated = sum(1 for finding in answers if finding.dated)
+    stated = re.search(r"(\d+) of the (\d+) `yes`/`partial` findings are dated", readme)
+    assert stated, "the README's dated-findings sentence"
+    assert (int(stated[1]), int(stated[2])) == (dated, len(answers))
+
+
 def test_a_good_file_loads(topics, tmp_path):
     counts = import_national_law(write(tmp_path / "states", BASE))
     finding = Finding.objects.get(state__iso2="KE", indicator__slug="production")
