@@ -395,6 +395,14 @@ def test_country_finding_shows_text_source_dates_and_scope(client, world):
     row = again.split('id="indicator-production"')[1].split("</tr>")[0]
     verified = row.split('class="small verified">')[1].split("</p>")[0]
     assert verified.count("Légifrance") == 1 and f'href="{second.url}">[2]</a>' in verified
+    # A wording whose end was read but not its start: the page says so rather than nothing.
+    other.in_force_to = datetime.date(2013, 8, 5)
+    other.save()
+    page = client.get("/countries/fr/").content.decode()
+    row = page.split('id="indicator-production"')[1].split("</tr>")[0]
+    assert "In force until 5 August 2013 (start not known)" in re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", "", row)
+    )
     # The United Kingdom's evidence is the law of England and Wales only: said, and undated.
     gb = client.get("/countries/gb/").content.decode()
     gb_row = re.sub(
