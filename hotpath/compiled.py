@@ -82,6 +82,8 @@ def run_kept(connection, statements: list[tuple[str, tuple] | None]) -> list[lis
     PostgreSQL with psycopg 3 the statements go in one pipeline, each prepared
     (`kept_cursor`): one round trip for all of them, where each in turn waited for the one
     before; elsewhere one after another."""
+    if all(sql is None for sql in statements):
+        return [[] for _ in statements]
     pipelined = connection.vendor == "postgresql" and _is_psycopg3()
     cursors = [kept_cursor(connection) if sql is not None else None for sql in statements]
     try:
