@@ -1,6 +1,7 @@
 """SQL compiled once per process and data version (the countries list's page query, the country
 detail's four queries, the laws list's searches)."""
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable
@@ -78,43 +79,25 @@ def kept_cursor(connection):
 
 
 def run_kept(connection, statements: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
-    """The rows of each kept statement (None: a query that matches nothing, no rows). On
-    PostgreSQL with psycopg 3 the statements go in one pipeline, each prepared
-    (`kept_cursor`): one round trip for all of them, where each in turn waited for the one
-    before; elsewhere one after another."""
-    if all(sql is None for sql in statements):
-        return [[] for _ in statements]
-    pipelined = connection.vendor == "postgresql" and _is_psycopg3()
+    """The rows of each kept statement (None: a query that matches nothing, no rows), each run
+    through `kept_cursor`. On PostgreSQL with psycopg 3 they go in one pipeline: one round trip
+    for all of them, where each in turn waited for the one before."""
     cursors = [kept_cursor(connection) if sql is not None else None for sql in statements]
+    running = [(cursor, sql) for cursor, sql in zip(cursors, statements, strict=True) if cursor]
+    together = contextlib.nullcontext()
+    if running and connection.vendor == "postgresql":
+        from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+        if is_psycopg3:
+            together = running[0][0].cursor.connection.pipeline()
     try:
-        if pipelined:
-            with connection.wrap_database_errors, cursors_connection(cursors).pipeline():
-                for cursor, sql in zip(cursors, statements, strict=True):
-                    if cursor is not None:
-                        cursor.execute(*sql)
-        else:
-            for cursor, sql in zip(cursors, statements, strict=True):
-                if cursor is not None:
-                    cursor.execute(*sql)
+        with connection.wrap_database_errors, together:
+            for cursor, sql in running:
+                cursor.execute(*sql)
         return [cursor.fetchall() if cursor is not None else [] for cursor in cursors]
     finally:
-        for cursor in cursors:
-            if cursor is not None:
-                cursor.close()
-
-
-def cursors_connection(cursors):
-    """The driver connection the (Django-wrapped) cursors run on."""
-    return next(cursor for cursor in cursors if cursor is not None).cursor.connection
-
-
-@functools.cache
-def _is_psycopg3() -> bool:
-    try:
-        from django.db.backends.postgresql.psycopg_any import is_psycopg3
-    except ImportError:
-        return False
-    return is_psycopg3
+        for cursor, _sql in running:
+            cursor.close()
 
 
 @functools.cache

@@ -70,9 +70,7 @@ class Cited:
 
     in_force_from: datetime.date | None
     in_force_to: datetime.date | None
-    law_date_in_force: datetime.date | None
     law_date_repealed: datetime.date | None
-    law_status: str
     # The jurisdiction the cited provision's law binds (None: the whole state).
     jurisdiction_id: int | None = None
 

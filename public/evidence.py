@@ -63,9 +63,7 @@ def state_findings(state) -> dict[int, Finding]:
                 Cited(
                     in_force_from=p.in_force_from,
                     in_force_to=p.in_force_to,
-                    law_date_in_force=p.law.date_in_force,
                     law_date_repealed=p.law.date_repealed,
-                    law_status=p.law.status,
                     jurisdiction_id=p.law.jurisdiction_id,
                 )
                 for p in evidence

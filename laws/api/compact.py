@@ -110,9 +110,7 @@ def with_evidence(findings):
             # What the effective period is derived from (laws.timeline.period).
             in_force_from="in_force_from",
             in_force_to="in_force_to",
-            law_date_in_force="law__date_in_force",
             law_date_repealed="law__date_repealed",
-            law_status="law__status",
             law_jurisdiction_id="law__jurisdiction_id",
             law_jurisdiction_code="law__jurisdiction__code",
             law_jurisdiction_name="law__jurisdiction__name",
@@ -180,9 +178,7 @@ def cited_from_row(row: dict) -> Cited:
     return Cited(
         in_force_from=_date(row["in_force_from"]),
         in_force_to=_date(row["in_force_to"]),
-        law_date_in_force=_date(row["law_date_in_force"]),
         law_date_repealed=_date(row["law_date_repealed"]),
-        law_status=row["law_status"],
         jurisdiction_id=row["law_jurisdiction_id"],
     )
 

@@ -486,7 +486,7 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
         counts["jurisdictions"].add(outcome)
         jurisdictions[item["code"]] = obj
     provisions: dict[tuple[str, str], LawProvision] = {}
-    indicator_pks = dict(Indicator.objects.values_list("slug", "pk"))
+    indicators = {i.slug: i for i in Indicator.objects.all()}
     for law_plan in state_plan.laws:
         values = {
             **law_plan.values,
@@ -523,14 +523,13 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
             # A new provision and its indicators are one change: one history row.
             with one_record():
                 provision, outcome = upsert(LawProvision, {"law": law, "label": p.label}, pvalues)
-                wanted = {indicator_pks[slug] for slug in p.indicators}
+                wanted = {indicators[slug].pk for slug in p.indicators}
                 if set(provision.indicators.values_list("pk", flat=True)) != wanted:
                     provision.indicators.set(wanted)
                     outcome = "updated" if outcome == "unchanged" else outcome
             counts["provisions"].add(outcome)
             provisions[(law_plan.citation, p.label)] = provision
         written_laws.append((law, {p.label for p in law_plan.provisions}))
-    indicators = {i.slug: i for i in Indicator.objects.all()}
     constituents = list(state.jurisdictions.filter(constituent=True))
     for f in state_plan.findings:
         evidence = [provisions[ref] for ref in f.evidence]
