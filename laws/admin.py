@@ -64,7 +64,7 @@ class LawProvisionInline(
         ("text", "text_language"),
         "source",
         "indicators",
-        ("in_force_from", "in_force_to", "max_penalty_years"),
+        ("in_force_from", "earlier_wording_unread", "in_force_to", "max_penalty_years"),
         ("verified", "verification_source"),
     ]
     filter_horizontal = ["indicators"]
@@ -386,6 +386,7 @@ class LawProvisionAdmin(
             {
                 "fields": [
                     ("in_force_from", "in_force_from_source", "in_force_from_quote"),
+                    "earlier_wording_unread",
                     ("in_force_to", "in_force_to_source", "in_force_to_quote"),
                     "max_penalty_years",
                 ]

@@ -177,6 +177,7 @@ def _provisions() -> list[dict]:
             "in_force_from": p.in_force_from,
             **_source("in_force_from_source", p.in_force_from_source),
             "in_force_from_quote": p.in_force_from_quote,
+            "earlier_wording_unread": p.earlier_wording_unread,
             "in_force_to": p.in_force_to,
             **_source("in_force_to_source", p.in_force_to_source),
             "in_force_to_quote": p.in_force_to_quote,
@@ -261,6 +262,7 @@ def _findings(cache: dict | None = None) -> list[dict]:
                 "period_from": f.period_from,
                 "period_to": f.period_to,
                 "dated": f.dated,
+                "known_from": f.known_from,
                 "verified": f.verified,
                 "verification_source": f.verification_source,
                 "reviewed_at": f.reviewed_at.date() if f.reviewed_at else None,
@@ -284,6 +286,7 @@ def _evidence(cache: dict | None = None) -> list[dict]:
             **_source("source", p.source),
             "in_force_from": p.in_force_from,
             **_source("in_force_from_source", p.in_force_from_source),
+            "earlier_wording_unread": p.earlier_wording_unread,
             "in_force_to": p.in_force_to,
             **_source("in_force_to_source", p.in_force_to_source),
         }
@@ -470,6 +473,11 @@ TABLES = [
             _c("in_force_from", "in force from"),
             *_source_columns("in_force_from_source", "where that date was read"),
             _c("in_force_from_quote", "the words on that page that state the date"),
+            _c(
+                "earlier_wording_unread",
+                "true: this wording replaced an earlier one, not read, that may have punished "
+                "the same conduct (in force since at least in_force_from)",
+            ),
             _c("in_force_to", "in force until"),
             *_source_columns("in_force_to_source", "where that date was read"),
             _c("in_force_to_quote", "the words on that page that state the date"),
@@ -513,6 +521,12 @@ TABLES = [
             ),
             _c("period_to", "until when it holds (inclusive); empty: still holds or unknown"),
             _c("dated", "false: it holds now, but since when is unknown"),
+            _c(
+                "known_from",
+                "since when it is known to hold: period_from when dated; else, where a cited "
+                "wording replaced an earlier one not read, the day the wordings read began "
+                "(since at least); empty: unknown",
+            ),
             _c("verified", "true if checked"),
             _c("verification_source", "what it was checked against"),
             _c("reviewed_at", "date reviewed"),
@@ -536,6 +550,11 @@ TABLES = [
             *_source_columns("source", "where the provision's text was read"),
             _c("in_force_from", "the provision is in force from"),
             *_source_columns("in_force_from_source", "where that date was read"),
+            _c(
+                "earlier_wording_unread",
+                "true: this wording replaced an earlier one, not read, that may have punished "
+                "the same conduct (in force since at least in_force_from)",
+            ),
             _c("in_force_to", "in force until"),
             *_source_columns("in_force_to_source", "where that date was read"),
         ],

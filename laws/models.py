@@ -131,6 +131,14 @@ def record_problems(
                 gettext("in force to (%(end)s) before in force from (%(start)s).")
                 % {"end": end, "start": start},
             )
+        if values.get("earlier_wording_unread") and "in_force_from" in values and not start:
+            add(
+                "in_force_from",
+                gettext(
+                    "an earlier wording not read needs the day this wording took effect "
+                    "(in force from)."
+                ),
+            )
     else:
         start, end = values.get("effective_from"), values.get("effective_to")
         if start and end and end < start:
@@ -403,7 +411,7 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
     # What str() follows, joined when history pages name many at once (core.history).
     str_relations = ("law",)
     problems_kind = "provision"
-    checked_fields = ("in_force_from", "in_force_to", "text_language")
+    checked_fields = ("in_force_from", "in_force_to", "earlier_wording_unread", "text_language")
 
     law = models.ForeignKey(
         Law, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("law")
@@ -443,6 +451,15 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
     )
     in_force_from_source = source_field(_("in force from: source"))
     in_force_from_quote = models.TextField(_("in force from: the words that state it"), blank=True)
+    earlier_wording_unread = models.BooleanField(
+        _("earlier wording not read"),
+        default=False,
+        help_text=_(
+            "The wording dated by 'in force from' replaced an earlier wording or law that may "
+            "have punished the same conduct, and that was not read: a finding citing it holds "
+            "since at least that day, and is undated before it."
+        ),
+    )
     in_force_to = models.DateField(
         null=True, blank=True, validators=[validate_not_future], verbose_name=_("in force to")
     )
@@ -474,6 +491,10 @@ class LawProvision(CheckedValues, RevisionChild, VersionedModel):
                 | Q(in_force_from__isnull=True)
                 | Q(in_force_to__gte=models.F("in_force_from")),
                 name="laws_provision_in_force_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(earlier_wording_unread=False) | Q(in_force_from__isnull=False),
+                name="laws_provision_earlier_wording_needs_start",
             ),
         ]
 
@@ -899,6 +920,10 @@ class FindingPeriod(models.Model):
         verbose_name=_("finding"),
     )
     derived_from = models.DateField(null=True, verbose_name=_("derived from"))
+    # The day since when it is known to hold: `derived_from`, or, where a cited wording replaced
+    # an earlier one that was not read (`LawProvision.earlier_wording_unread`), the same rule's
+    # date over the wordings read: "since at least", undated before it.
+    known_from = models.DateField(null=True, verbose_name=_("known from"))
     derived_to = models.DateField(null=True, verbose_name=_("derived to"))
 
     class Meta:

@@ -17,6 +17,7 @@ WITH cited AS (
     SELECT fe.finding_id AS finding_id,
            l.jurisdiction_id AS jurisdiction_id,
            p.in_force_from AS start_date,
+           CASE WHEN p.earlier_wording_unread THEN 1 ELSE 0 END AS unread,
            COALESCE(p.in_force_to, l.date_repealed) AS end_date
     FROM laws_finding_evidence fe
     JOIN laws_lawprovision p ON p.id = fe.lawprovision_id
@@ -36,22 +37,31 @@ totals AS (
            COUNT(*) AS cited,
            COUNT(*) - COUNT(start_date) AS unknown_start,
            COUNT(*) - COUNT(end_date) AS unknown_end,
+           SUM(unread) AS unread,
            MIN(start_date) AS first_start,
            MAX(end_date) AS last_end,
            MIN(CASE WHEN jurisdiction_id IS NULL THEN start_date END) AS whole_start
     FROM cited GROUP BY finding_id
+),
+known AS (
+    SELECT f.id AS finding_id,
+           CASE
+               WHEN t.unknown_start = 0 AND f.status = 'yes' AND lp.latest_start IS NOT NULL THEN
+                   CASE WHEN t.whole_start IS NOT NULL AND t.whole_start < lp.latest_start
+                        THEN t.whole_start ELSE lp.latest_start END
+               WHEN t.unknown_start = 0 THEN t.first_start
+           END AS known_from,
+           t.unread AS unread,
+           CASE WHEN t.unknown_end = 0 THEN t.last_end END AS derived_to
+    FROM laws_finding f
+    LEFT JOIN totals t ON t.finding_id = f.id
+    LEFT JOIN latest_part lp ON lp.finding_id = f.id
 )
-SELECT f.id AS finding_id,
-       CASE
-           WHEN t.unknown_start = 0 AND f.status = 'yes' AND lp.latest_start IS NOT NULL THEN
-               CASE WHEN t.whole_start IS NOT NULL AND t.whole_start < lp.latest_start
-                    THEN t.whole_start ELSE lp.latest_start END
-           WHEN t.unknown_start = 0 THEN t.first_start
-       END AS derived_from,
-       CASE WHEN t.unknown_end = 0 THEN t.last_end END AS derived_to
-FROM laws_finding f
-LEFT JOIN totals t ON t.finding_id = f.id
-LEFT JOIN latest_part lp ON lp.finding_id = f.id
+SELECT finding_id,
+       CASE WHEN unread = 0 THEN known_from END AS derived_from,
+       known_from,
+       derived_to
+FROM known
 """
 
 

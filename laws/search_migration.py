@@ -19,3 +19,23 @@ def _uninstall(apps, schema_editor):
 
 def reinstall_search() -> migrations.RunPython:
     return migrations.RunPython(_install, _uninstall, elidable=False)
+
+
+def _uninstall_on_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _uninstall(apps, schema_editor)
+
+
+def _install_on_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _install(apps, schema_editor)
+
+
+def around_sqlite_rebuild() -> tuple[migrations.RunPython, migrations.RunPython]:
+    """(before, after) a change that makes SQLite rebuild a searched table (a NOT NULL column, a
+    constraint): its search triggers name the table, and the rebuild's rename fails while they
+    stand. Removed before and installed again after, on SQLite only (PostgreSQL alters in place)."""
+    return (
+        migrations.RunPython(_uninstall_on_sqlite, _install_on_sqlite, elidable=False),
+        migrations.RunPython(_install_on_sqlite, _uninstall_on_sqlite, elidable=False),
+    )

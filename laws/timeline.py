@@ -17,10 +17,17 @@ Scotland, Northern Ireland) holds for the whole state only once *every* part is 
 start is the latest of the parts' earliest starts (or the earliest start of a law binding the
 whole state, if one is cited and is earlier). A `partial` holds from the first part covered.
 
+**Since at least.** A provision's `in_force_from` is the day its quoted wording took effect. Where
+that wording replaced an earlier wording or law that may have punished the same conduct and was
+not read (`earlier_wording_unread`), the finding's start is not known, but a lower bound is: the
+same rule's date over the wordings read is its `known_from`. It holds from then on ("since at
+least"); before it, it is undated. For every other finding `known_from` is `period_from`.
+
 A finding with an unknown start is **undated**: we know it holds now, not since when. No date is
-ever guessed (not from `year_enacted` either). `as_of` answers count only *dated* findings
-whose period covers the date; undated ones are reported apart (`undated` in the timeline and in
-the gaps) rather than counted as holding or as not holding. A state without a finding holding at
+ever guessed (not from `year_enacted` either). `as_of` answers count only findings known to
+hold at the date (dated, or known since at least a day on or before it); the others are
+reported apart (`undated` in the timeline and in the gaps) rather than counted as holding or as
+not holding. A state without a finding holding at
 the date is `not_assessed` at that date, never `no`.
 
 **Parties.** A state is a party as of a date when it deposited its consent to be bound (the UNTC
@@ -32,6 +39,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -50,7 +58,8 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 
 def with_period(findings: QuerySet) -> QuerySet:
-    """Annotate `period_from`, `period_to` (None: unknown start / open end) and `dated`.
+    """Annotate `period_from`, `period_to` (None: unknown start / open end), `dated` and
+    `known_from` (since when it is known to hold; None: not known).
 
     The derived ends come from the view `laws_findingperiod` (`FindingPeriod`, migration 0013),
     which states the rules above in SQL over every cited provision at once; an editor's
@@ -61,6 +70,9 @@ def with_period(findings: QuerySet) -> QuerySet:
         ),
         period_to=Coalesce("effective_to", "derived_period__derived_to", output_field=DateField()),
         dated=ExpressionWrapper(Q(period_from__isnull=False), output_field=BooleanField()),
+        known_from=Coalesce(
+            "effective_from", "derived_period__known_from", output_field=DateField()
+        ),
     )
 
 
@@ -73,6 +85,15 @@ class Cited:
     law_date_repealed: datetime.date | None
     # The jurisdiction the cited provision's law binds (None: the whole state).
     jurisdiction_id: int | None = None
+    # Its wording replaced an earlier one, not read: its start is a lower bound ("since at least").
+    earlier_wording_unread: bool = False
+
+
+class Period(NamedTuple):
+    period_from: datetime.date | None
+    period_to: datetime.date | None
+    dated: bool
+    known_from: datetime.date | None
 
 
 def period(
@@ -80,10 +101,10 @@ def period(
     effective_to: datetime.date | None,
     cited: list[Cited],
     status: str | None = None,
-) -> tuple[datetime.date | None, datetime.date | None, bool]:
-    """(period_from, period_to, dated) by the rules above, in Python: `with_period`'s answer for
-    a finding whose cited provisions are already at hand (the country detail reads them with the
-    evidence). tests/time/test_findings_in_time.py holds the two to the same answers."""
+) -> Period:
+    """(period_from, period_to, dated, known_from) by the rules above, in Python: `with_period`'s
+    answer for a finding whose cited provisions are already at hand (the country detail reads them
+    with the evidence). tests/time/test_findings_in_time.py holds the two to the same answers."""
     starts = [c.in_force_from for c in cited]
     ends = [c.in_force_to or c.law_date_repealed for c in cited]
     derived_from = min(starts) if cited and None not in starts else None
@@ -98,23 +119,26 @@ def period(
         if whole and min(whole) < derived_from:
             derived_from = min(whole)
     derived_to = max(ends) if cited and None not in ends else None
+    known_from = effective_from or derived_from
+    if any(c.earlier_wording_unread for c in cited):
+        derived_from = None  # started before an earlier wording that was not read: unknown
     period_from = effective_from or derived_from
     period_to = effective_to or derived_to
-    return period_from, period_to, period_from is not None
+    return Period(period_from, period_to, period_from is not None, known_from)
 
 
 def holding(
     findings: QuerySet, as_of: datetime.date | None, *, undated_hold: bool = False
 ) -> QuerySet:
-    """The findings that hold at `as_of` (dated, and their period covers it); all of them when
-    `as_of` is None (the answer today). With `undated_hold`, an undated finding counts as
-    holding too: the answer the undated findings *might* change, from which an `as_of` answer
-    reports what it left out (`undated`)."""
+    """The findings that hold at `as_of` (known to hold from a day on or before it, and their
+    period covers it); all of them when `as_of` is None (the answer today). With `undated_hold`,
+    an undated finding counts as holding too: the answer the undated findings *might* change,
+    from which an `as_of` answer reports what it left out (`undated`)."""
     if as_of is None:
         return findings
     if "period_from" not in findings.query.annotations:
         findings = with_period(findings)
-    started = Q(period_from__lte=as_of)
+    started = Q(known_from__lte=as_of)
     if undated_hold:
         started |= Q(period_from__isnull=True)
     return findings.filter(started).filter(Q(period_to__isnull=True) | Q(period_to__gte=as_of))
@@ -155,29 +179,37 @@ def treaty_timeline(participations: list, as_of: datetime.date) -> list[Point]:
 
 
 def indicator_timeline(indicator: Indicator, today: datetime.date) -> tuple[list[Point], dict]:
-    """States with a dated `yes` and `partial` finding holding at the end of every year, from
-    the first dated start to `today`; and the undated findings' counts by status (they hold
-    now, since an unknown date, so they are in no year's count)."""
+    """States with a `yes` and a `partial` finding known to hold at the end of every year, from
+    the first known start to `today`, with each point's `undated`: the `yes` and `partial`
+    findings left out of it because since when they hold is not known by then; and the findings
+    with no known start at all, by status (they hold now, since an unknown date, so they are in
+    no year's count)."""
     rows = list(
         with_period(published_findings().filter(indicator=indicator)).values_list(
-            "status", "period_from", "period_to"
+            "status", "known_from", "period_from", "period_to"
         )
     )
     undated: dict[str, int] = defaultdict(int)
-    dated = []
-    for status, start, end in rows:
-        if start is None:
+    known = []
+    for status, known_from, start, end in rows:
+        if known_from is None:
             undated[status] += 1
         else:
-            dated.append((status, start, end))
+            known.append((status, known_from, start, end))
     undated_counts = {s: undated.get(s, 0) for s in FindingStatus.values}
-    if not dated:
+    if not known:
         return [], undated_counts
+    counted = (FindingStatus.YES.value, FindingStatus.PARTIAL.value)
+    never = sum(undated_counts[s] for s in counted)
     points = []
-    for day in year_ends(min(start for _, start, _ in dated).year, today):
-        counts = {FindingStatus.YES.value: 0, FindingStatus.PARTIAL.value: 0}
-        for status, start, end in dated:
-            if status in counts and start <= day and (end is None or end >= day):
+    for day in year_ends(min(known_from for _, known_from, _, _ in known).year, today):
+        counts = {FindingStatus.YES.value: 0, FindingStatus.PARTIAL.value: 0, "undated": never}
+        for status, known_from, start, end in known:
+            if status not in counted:
+                continue
+            if known_from <= day and (end is None or end >= day):
                 counts[status] += 1
+            elif start is None and known_from > day:
+                counts["undated"] += 1  # known since a later day only: unknown on this one
         points.append(Point(day.year, day, counts))
     return points, undated_counts

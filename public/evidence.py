@@ -40,7 +40,7 @@ def list_of(items: list[str]) -> str:
 def state_findings(state) -> dict[int, Finding]:
     """indicator id -> the state's published, state-level finding, each with `published_evidence`
     (provisions of published laws, with law, jurisdiction and sources), `period_from`,
-    `period_to`, `dated`, `scope`, `scope_text` and `verified_against`."""
+    `period_to`, `dated`, `known_from`, `scope`, `scope_text` and `verified_against`."""
     provisions = (
         LawProvision.objects.filter(law__publication_status="published")
         .select_related("law__jurisdiction", "source", "text_en_source")
@@ -56,7 +56,7 @@ def state_findings(state) -> dict[int, Finding]:
         evidence = list(finding.evidence.all())
         finding.published_evidence = evidence
         finding.checked_list = sorted(finding.checked_sources.all(), key=lambda s: s.url)
-        finding.period_from, finding.period_to, finding.dated = period(
+        finding.period_from, finding.period_to, finding.dated, finding.known_from = period(
             finding.effective_from,
             finding.effective_to,
             [
@@ -65,6 +65,7 @@ def state_findings(state) -> dict[int, Finding]:
                     in_force_to=p.in_force_to,
                     law_date_repealed=p.law.date_repealed,
                     jurisdiction_id=p.law.jurisdiction_id,
+                    earlier_wording_unread=p.earlier_wording_unread,
                 )
                 for p in evidence
             ],

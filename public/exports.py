@@ -136,6 +136,7 @@ def findings_matrix_response(request, fmt: str, table, indicators, matrix) -> Ht
                         source.read_on if source else None,
                         p.in_force_from,
                         p.in_force_from_source.url if p.in_force_from_source else None,
+                        p.earlier_wording_unread,
                         p.in_force_to,
                     ]
                 )
@@ -156,6 +157,7 @@ def findings_matrix_response(request, fmt: str, table, indicators, matrix) -> Ht
         "source_read_on",
         "in_force_from",
         "in_force_from_source_url",
+        "earlier_wording_unread",
         "in_force_to",
     ]
     return table_response(

@@ -110,6 +110,7 @@ def with_evidence(findings):
             # What the effective period is derived from (laws.timeline.period).
             in_force_from="in_force_from",
             in_force_to="in_force_to",
+            earlier_wording_unread="earlier_wording_unread",
             law_date_repealed="law__date_repealed",
             law_jurisdiction_id="law__jurisdiction_id",
             law_jurisdiction_code="law__jurisdiction__code",
@@ -133,8 +134,8 @@ def with_evidence(findings):
 
 def attach_evidence(findings) -> None:
     """Each finding's `published_evidence` from its JSON, and its effective period (`period_from`,
-    `period_to`, `dated`) derived from the same rows, as `laws.timeline.with_period` derives it
-    in SQL."""
+    `period_to`, `dated`, `known_from`) derived from the same rows, as
+    `laws.timeline.with_period` derives it in SQL."""
     for finding in findings:
         rows = sorted(
             _loads(finding.evidence_json), key=lambda r: (r["law_title"], r["order"], r["id"])
@@ -168,7 +169,7 @@ def attach_evidence(findings) -> None:
         finding.checked_list = [
             _source(row) for row in sorted(_loads(finding.checked_json), key=lambda r: r["url"])
         ]
-        finding.period_from, finding.period_to, finding.dated = period(
+        finding.period_from, finding.period_to, finding.dated, finding.known_from = period(
             finding.effective_from, finding.effective_to, cited, finding.status
         )
 
@@ -180,6 +181,7 @@ def cited_from_row(row: dict) -> Cited:
         in_force_to=_date(row["in_force_to"]),
         law_date_repealed=_date(row["law_date_repealed"]),
         jurisdiction_id=row["law_jurisdiction_id"],
+        earlier_wording_unread=bool(row["earlier_wording_unread"]),
     )
 
 

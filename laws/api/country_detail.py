@@ -331,7 +331,7 @@ def _finding(
         if source is not None:
             distinct.setdefault(source["url"], source)
     sources = list(distinct.values())
-    period_from, period_to, dated = period(
+    period_from, period_to, dated, known_from = period(
         finding.effective_from, finding.effective_to, cited, finding.status
     )
     return {
@@ -357,6 +357,7 @@ def _finding(
         "period_from": _iso(period_from),
         "period_to": _iso(period_to),
         "dated": bool(dated),
+        "known_from": _iso(known_from),
     }
 
 
@@ -377,4 +378,5 @@ def _not_assessed(indicator) -> dict:
         "period_from": None,
         "period_to": None,
         "dated": False,
+        "known_from": None,
     }

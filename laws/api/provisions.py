@@ -103,6 +103,7 @@ class ProvisionSerializer(PublicModelSerializer):
             "text_en_source",
             "in_force_from",
             "in_force_from_source",
+            "earlier_wording_unread",
             "in_force_to",
             "in_force_to_source",
             "indicators",

@@ -289,6 +289,7 @@ class LawProvisionSerializer(PublicModelSerializer):
             "text_en_source",
             "in_force_from",
             "in_force_from_source",
+            "earlier_wording_unread",
             "in_force_to",
             "in_force_to_source",
             "max_penalty_years",
@@ -420,7 +421,14 @@ class _FindingFields(serializers.Serializer):
     )
     dated = serializers.BooleanField(
         help_text="False: we know it holds now, not since when; `as_of` queries do not count "
-        "it at past dates."
+        "it at past dates before `known_from`."
+    )
+    known_from = serializers.DateField(
+        allow_null=True,
+        help_text="Since when it is known to hold: `period_from` when dated; for an undated "
+        "finding citing a wording that replaced an earlier one not read "
+        "(`earlier_wording_unread`), the day the wordings read began (it holds since at least "
+        "then); null when not known. `as_of` queries count it from this day on.",
     )
 
     @extend_schema_field(SCOPE_SCHEMA | {"nullable": True})

@@ -94,10 +94,16 @@ def point_serializer(**kwargs):
                 required=False, help_text="With `treaty`: signed, not (yet) party."
             ),
             "yes": serializers.IntegerField(
-                required=False, help_text="With `indicator`: dated `yes` findings holding."
+                required=False, help_text="With `indicator`: `yes` findings known to hold."
             ),
             "partial": serializers.IntegerField(
-                required=False, help_text="With `indicator`: dated `partial` findings holding."
+                required=False, help_text="With `indicator`: `partial` findings known to hold."
+            ),
+            "undated": serializers.IntegerField(
+                required=False,
+                help_text="With `indicator`: `yes` and `partial` findings holding today that "
+                "this point leaves out because since when they hold is not known by its date "
+                "(undated, or known only since a later day).",
             ),
         },
         **kwargs,
@@ -107,9 +113,10 @@ def point_serializer(**kwargs):
 class TimelineView(_StatsView):
     """Parties and signatories of a treaty at the end of every year, from its first signature
     to the date of the depositary data (`?treaty=`); or the states with a `yes` and a
-    `partial` finding for an indicator at the end of every year (`?indicator=`), counting
-    dated findings only — the undated ones (holding now, since an unknown date) are counted
-    apart in `undated`."""
+    `partial` finding for an indicator at the end of every year (`?indicator=`), counting the
+    findings known to hold on the day (dated, or known since at least an earlier day); each point
+    says how many it left out as undated, and `undated` counts those with no known start at
+    all."""
 
     form_class = TimelineForm
 
@@ -141,7 +148,7 @@ class TimelineView(_StatsView):
                         child=serializers.IntegerField(),
                         allow_null=True,
                         help_text="With `indicator`: published findings by status whose start "
-                        "is unknown (in no year's count).",
+                        "is unknown, with no lower bound either (in no year's count).",
                     ),
                 },
             )

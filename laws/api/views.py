@@ -204,6 +204,7 @@ class NotAssessed:
     period_from: None = None
     period_to: None = None
     dated: bool = False
+    known_from: None = None
 
 
 class CountryViewSet(PublicReadOnlyViewSet):

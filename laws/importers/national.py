@@ -11,7 +11,8 @@ The loader refuses what would make an answer untrue (issue 11, DOMAIN.md):
   of forums, encyclopaedia copies, blogs, news sites, law-firm pages and document dumps
   (`laws.sources.refusal`);
 - a date in the future, a date without the source and words that state it, a period that ends
-  before it starts, a law in force before it was adopted;
+  before it starts, a law in force before it was adopted, an earlier wording not read
+  (`earlier_wording_unread`) without the day the wording read took effect;
 - a language that is not ISO 639-1; an indicator that is not in the vocabulary; evidence not
   tagged for the finding's indicator; a state-level `yes` that does not cover every
   constituent jurisdiction of the state (then it is `partial`, and the scope is shown).
@@ -309,9 +310,15 @@ def _plan_provision(checker, plan, where, raw, labels) -> ProvisionPlan:
     unknown = [i for i in indicators if i not in checker.indicators]
     if unknown or not indicators:
         checker.error(where, f"indicators {unknown or '(none)'} are not in the vocabulary.")
+    # The loader reads no YAML booleans (`no` is a status, `NO` Norway): true and false are words.
+    unread = raw.get("earlier_wording_unread", "false")
+    if unread not in ("true", "false"):
+        checker.error(where, f"earlier_wording_unread {unread!r} is not true or false.")
+    unread = unread == "true"
     dates = {name: checker.dated(plan, where, raw, name) for name in PROVISION_DATES}
+    checked = {name: plan_.value for name, plan_ in dates.items()}
     for messages in record_problems(
-        "provision", {name: plan_.value for name, plan_ in dates.items()}, single=False
+        "provision", {**checked, "earlier_wording_unread": unread}, single=False
     ).values():
         for message in messages:
             checker.error(where, message)
@@ -327,6 +334,7 @@ def _plan_provision(checker, plan, where, raw, labels) -> ProvisionPlan:
         "text_version": text(where, raw, "text_version", limit=1000),
         "text_en": text_en,
         "max_penalty_years": None if penalty is None else decimal.Decimal(str(penalty)),
+        "earlier_wording_unread": unread,
     }
     return ProvisionPlan(label, values, dates, source_url or "", text_en_source, indicators)
 

@@ -311,6 +311,11 @@ def _set(path, value):
 PROVISION = ("laws", 0, "provisions", 0)
 
 
+def _undated_but_earlier_wording_unread(data):
+    provision = data["laws"][0]["provisions"][0]
+    provision.update(in_force_from=None, in_force_from_source=None, earlier_wording_unread="true")
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -335,10 +340,28 @@ PROVISION = ("laws", 0, "provisions", 0)
         (_set(("findings", "accessing", "checked"), []), "must list the pages read"),
         (_set(("findings", "accessing", "note"), ""), "must say what was reviewed"),
         (_set(("state",), "XX"), "not the ISO 3166-1 alpha-2 code"),
+        (_set((*PROVISION, "earlier_wording_unread"), "maybe"), "'maybe' is not true or false"),
+        (_undated_but_earlier_wording_unread, "needs the day this wording took effect"),
     ],
 )
 def test_the_loader_refuses_what_would_make_an_answer_untrue(topics, tmp_path, change, message):
     assert message in refused(tmp_path, variant(change))
+
+
+def test_a_wording_that_replaced_one_not_read_dates_its_findings_since_at_least(topics, tmp_path):
+    """`earlier_wording_unread: true` keeps the provision's date but makes it a lower bound: the
+    findings citing it are undated, and known to hold from that day."""
+    import_national_law(
+        write(
+            tmp_path / "states",
+            variant(_set((*PROVISION, "earlier_wording_unread"), "true")),
+        )
+    )
+    finding = with_period(Finding.objects.filter(indicator__slug="production")).get()
+    provision = finding.evidence.get()
+    assert provision.earlier_wording_unread is True
+    assert (finding.dated, finding.period_from) == (False, None)
+    assert finding.known_from == provision.in_force_from is not None
 
 
 def test_a_yes_for_one_jurisdiction_of_a_state_is_refused_and_partial_is_accepted(topics, tmp_path):

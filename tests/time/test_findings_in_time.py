@@ -314,22 +314,37 @@ def test_the_country_detail_derives_the_same_periods_as_the_sql(api, timeline):
         indicator=timeline,
         evidence=[LawProvisionFactory(law=LawFactory(state=hh, date_in_force=D(2012, 1, 1)))],
     )
+    ii = StateFactory(iso2="II")  # a wording that replaced one not read: "since at least"
+    FindingFactory(
+        state=ii,
+        indicator=timeline,
+        evidence=[
+            LawProvisionFactory(law__state=ii, in_force_from=D(2009, 9, 9)),
+            LawProvisionFactory(
+                law__state=ii, in_force_from=D(2015, 10, 1), earlier_wording_unread=True
+            ),
+        ],
+    )
 
     def iso(value):
         return value.isoformat() if value else None
 
     sql = {
-        f.state.iso2: (iso(f.period_from), iso(f.period_to), f.dated)
+        f.state.iso2: (iso(f.period_from), iso(f.period_to), f.dated, iso(f.known_from))
         for f in with_period(Finding.objects.select_related("state"))
     }
-    assert sql["EE"] == ("2006-01-01", "2022-06-30", True)
-    assert sql["FF"] == ("2001-01-01", None, True)
-    assert sql["GG"] == ("2002-02-02", "2018-01-01", True)
-    assert sql["HH"] == (None, None, False)
+    assert sql["EE"] == ("2006-01-01", "2022-06-30", True, "2006-01-01")
+    assert sql["FF"] == ("2001-01-01", None, True, "2001-01-01")
+    assert sql["GG"] == ("2002-02-02", "2018-01-01", True, "2002-02-02")
+    assert sql["HH"] == (None, None, False, None)
+    # Its start is unknown (the earlier wording may go back further than 2009), but it is known
+    # to hold since the earliest wording read.
+    assert sql["II"] == (None, None, False, "2009-09-09")
     for iso2, expected in sql.items():
         detail = api.get(f"/api/v1/countries/{iso2}/").json()
         (finding,) = [f for f in detail["findings"] if f["indicator"] == "simple_possession"]
-        assert (finding["period_from"], finding["period_to"], finding["dated"]) == expected, iso2
+        answer = tuple(finding[k] for k in ("period_from", "period_to", "dated", "known_from"))
+        assert answer == expected, iso2
 
 
 @pytest.mark.django_db
@@ -342,3 +357,74 @@ def test_as_of_reads_each_findings_period_from_one_view_not_a_subquery_per_rule(
     sql = str(holding(published_findings(), datetime.date(2005, 12, 31)).query)
     assert "laws_findingperiod" in sql
     assert sql.count("SELECT") == 1
+
+
+@pytest.fixture
+def since_at_least(timeline):
+    """EE: yes on a wording in force since 2015-10-01 that replaced an earlier one, not read
+    (Norway's 2005 Penal Code § 311, in force 2015, after the 1902 Code's § 204a)."""
+    ee = StateFactory(iso2="EE", name="Eeland")
+    FindingFactory(
+        state=ee,
+        indicator=timeline,
+        evidence=[
+            LawProvisionFactory(
+                law__state=ee,
+                label="§ 311",
+                in_force_from=D(2015, 10, 1),
+                earlier_wording_unread=True,
+            )
+        ],
+    )
+    return ee
+
+
+def test_a_wording_that_replaced_an_unread_one_holds_since_at_least_its_day(api, since_at_least):
+    """After the wording's day the finding is known to hold and counts; before it, it is
+    undated: reported apart, never a "not yet" and never a "no"."""
+
+    def answer(on):
+        body = api.get(f"/api/v1/countries/?criminalises=simple_possession&as_of={on}").json()
+        return sorted(c["iso2"] for c in body["results"]), body["undated"]
+
+    assert answer("2016-06-30") == (["AA", "EE"], {"count": 1, "countries": ["CC"]})
+    assert answer("2015-10-01") == (["AA", "BB", "EE"], {"count": 1, "countries": ["CC"]})
+    assert answer("2015-09-30") == (["AA", "BB"], {"count": 2, "countries": ["CC", "EE"]})
+    unassessed = api.get(
+        "/api/v1/findings/?indicator=simple_possession&status=not_assessed&as_of=2014-01-01"
+    ).json()["results"]
+    assert sorted(r["country"]["iso2"] for r in unassessed) == ["CC", "EE"]
+
+    timeline = api.get("/api/v1/stats/timeline/?indicator=simple_possession").json()
+    points = {p["year"]: (p["yes"], p["partial"], p["undated"]) for p in timeline["series"]}
+    assert points[2014] == (2, 1, 2)  # AA, BB; DD; CC and EE left out as undated
+    assert points[2015] == (3, 1, 1)  # EE from 1 October 2015; CC still undated
+    assert timeline["undated"] == {"yes": 1, "partial": 0, "no": 0}  # CC: no lower bound
+
+
+def test_the_country_page_says_since_at_least_and_which_wording(client, since_at_least):
+    import re
+
+    page = client.get("/countries/ee/")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert (
+        "In effect since at least 1 October 2015 (an earlier wording of the law was not read)"
+        in text
+    )
+    assert "In force from 1 October 2015 (this wording; an earlier one was not read)" in text
+    assert "In effect from 1 October 2015" not in text
+
+
+@pytest.mark.django_db
+def test_an_earlier_wording_not_read_needs_the_day_the_wording_read_began():
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from laws.models import LawProvision
+
+    provision = LawProvisionFactory(earlier_wording_unread=False)
+    provision.earlier_wording_unread = True
+    with pytest.raises(ValidationError, match="took effect"):
+        provision.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LawProvision.objects.filter(pk=provision.pk).update(earlier_wording_unread=True)
