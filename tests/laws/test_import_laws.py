@@ -287,6 +287,10 @@ def test_the_coverage_the_data_readme_states_is_the_coverage_of_the_data(nationa
     stated = re.search(r"(\d+) of the (\d+) `yes`/`partial` findings are dated", readme)
     assert stated, "the README's dated-findings sentence"
     assert (int(stated[1]), int(stated[2])) == (dated, len(answers))
+    at_least = sum(1 for finding in answers if not finding.dated and finding.known_from)
+    stated = re.search(r"(\d+) more are known to hold \*\*since at least\*\* a day", readme)
+    assert stated, "the README's since-at-least sentence"
+    assert int(stated[1]) == at_least
 
 
 def test_a_good_file_loads(topics, tmp_path):
