@@ -625,3 +625,23 @@ def test_a_search_is_two_queries_on_both_engines(library, function):
         found = run(queryset, "criminal OR photograph OR besitz")
         assert found.count() > 0 and all(r.rank is not None for r in found)
     assert len(ctx.captured_queries) == 2, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search objects")
+def test_the_search_migrations_run_on_a_database_that_holds_laws(api, library):
+    """A search migration (`reinstall_search`) on a database with laws and provisions, in one
+    transaction as `migrate` runs it: the documents are recomputed, which updates each law
+    twice, and the indexes are created after. PostgreSQL refuses CREATE INDEX on a table with
+    deferred checks pending; the migration must not fail there, and the search answers the
+    same afterwards."""
+    before = api.get("/api/v1/laws/", {"q": "pornographie"}).json()["results"]
+    assert before
+    with connection.schema_editor(atomic=False) as editor:
+        search.install(editor)
+    after = api.get("/api/v1/laws/", {"q": "pornographie"}).json()["results"]
+    assert [(r["id"], r["rank"], r["snippet"]) for r in after] == [
+        (r["id"], r["rank"], r["snippet"]) for r in before
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT crin_ts_config('fr')::text, crin_ts_config('xx')::text")
+        assert cursor.fetchone() == ("crin_french", "crin_simple")

@@ -197,17 +197,34 @@ HEADLINE_OPTIONS = (
 
 
 def _pg_config_case(available: set[str]) -> str:
+    """The configuration of a language code, each branch a `regconfig` constant: resolved once
+    when a query calling `crin_ts_config` is planned (the function is inlined), where a text
+    cast to `regconfig` after the CASE looked the name up in the catalogue for every row (a
+    third of a search's snippets: docs/PERFORMANCE.md, eighth round)."""
     branches = " ".join(
-        f"WHEN '{code}' THEN 'crin_{name}'"
+        f"WHEN '{code}' THEN 'crin_{name}'::regconfig"
         for code, name in sorted(LANGUAGE_CONFIGS.items())
         if name in available
     )
-    return f"CASE lower(coalesce(lang, '')) {branches} ELSE 'crin_simple' END"
+    return f"CASE lower(coalesce(lang, '')) {branches} ELSE 'crin_simple'::regconfig END"
+
+
+# PostgreSQL refuses to alter or index a table with deferred checks pending in the transaction,
+# and a migration on a database holding laws queues them: Django's foreign keys are checked at
+# COMMIT (DEFERRABLE INITIALLY DEFERRED), and a row updated again in the transaction that wrote
+# it (the documents recomputed: each law twice) queues its foreign keys' checks. They are run
+# at once instead, and deferred again afterwards (the foreign keys' declared timing).
+_CHECKS_NOW = "SET CONSTRAINTS ALL IMMEDIATE"
 
 
 def postgresql_install(cursor) -> None:
     """Extensions, accent-folding text-search configurations, the document functions, the
-    search columns, their triggers and GIN indexes. Idempotent."""
+    search columns, their triggers and GIN indexes. Idempotent. Runs in the migration's
+    transaction with its deferred checks made immediate (`_CHECKS_NOW`)."""
+    cursor.execute(_CHECKS_NOW)
+    # Recomputing every document of a large database takes longer than a request may
+    # (settings.STATEMENT_TIMEOUT_MS): no limit for the rest of the migration's transaction.
+    cursor.execute("SET LOCAL statement_timeout = 0")
     cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     cursor.execute("SELECT cfgname FROM pg_ts_config")
@@ -231,7 +248,7 @@ def postgresql_install(cursor) -> None:
         f"""
         CREATE OR REPLACE FUNCTION crin_ts_config(lang text) RETURNS regconfig
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-          SELECT ({_pg_config_case(available)})::regconfig
+          SELECT {_pg_config_case(available)}
         $$;
         CREATE OR REPLACE FUNCTION crin_fold(text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
@@ -384,18 +401,21 @@ def postgresql_install(cursor) -> None:
         UPDATE laws_law SET search_document = crin_law_document(
           title, title_original, citation, full_text, language)
           || crin_law_provisions_document(id, language);
+        SET CONSTRAINTS ALL IMMEDIATE;  -- the checks the two updates queued (_CHECKS_NOW)
         CREATE INDEX IF NOT EXISTS laws_law_search_gin ON laws_law USING gin (search_document);
         CREATE INDEX IF NOT EXISTS laws_lawprovision_search_gin
           ON laws_lawprovision USING gin (search_document);
         CREATE INDEX IF NOT EXISTS laws_law_title_trgm ON laws_law
           USING gin (crin_fold(title || ' ' || title_original) gin_trgm_ops);
+        SET CONSTRAINTS ALL DEFERRED;  -- Django's foreign keys, as they were declared
         """
     )
 
 
 def postgresql_uninstall(cursor) -> None:
     cursor.execute(
-        """
+        f"""
+        {_CHECKS_NOW};
         DROP TRIGGER IF EXISTS laws_law_search ON laws_law;
         DROP TRIGGER IF EXISTS laws_law_language ON laws_law;
         DROP TRIGGER IF EXISTS laws_lawprovision_search ON laws_lawprovision;
@@ -418,6 +438,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
         DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
         DROP FUNCTION IF EXISTS crin_fold(text);
+        SET CONSTRAINTS ALL DEFERRED;
         """
     )
 
