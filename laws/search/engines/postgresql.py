@@ -199,8 +199,8 @@ HEADLINE_OPTIONS = (
 def _pg_config_case(available: set[str]) -> str:
     """The configuration of a language code, each branch a `regconfig` constant: resolved once
     when a query calling `crin_ts_config` is planned (the function is inlined), where a text
-    cast to `regconfig` after the CASE looked the name up in the catalogue for every row (a
-    third of a search's snippets: docs/PERFORMANCE.md, eighth round)."""
+    cast to `regconfig` after the CASE looked the name up in the catalogue for every row (nearly
+    half of what a search's snippets cost: docs/PERFORMANCE.md, eighth round)."""
     branches = " ".join(
         f"WHEN '{code}' THEN 'crin_{name}'::regconfig"
         for code, name in sorted(LANGUAGE_CONFIGS.items())
