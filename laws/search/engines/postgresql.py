@@ -212,9 +212,11 @@ def _pg_config_case(available: set[str]) -> str:
 # PostgreSQL refuses to alter or index a table with deferred checks pending in the transaction,
 # and a migration on a database holding laws queues them: Django's foreign keys are checked at
 # COMMIT (DEFERRABLE INITIALLY DEFERRED), and a row updated again in the transaction that wrote
-# it (the documents recomputed: each law twice) queues its foreign keys' checks. They are run
-# at once instead, and deferred again afterwards (the foreign keys' declared timing).
+# it (the documents recomputed: each law twice) queues its foreign keys' checks. From the first
+# statement of an install or uninstall the checks are immediate (those already queued run at
+# once, later statements queue none), and at the end deferred again, as the keys declare.
 _CHECKS_NOW = "SET CONSTRAINTS ALL IMMEDIATE"
+_CHECKS_AS_DECLARED = "SET CONSTRAINTS ALL DEFERRED"
 
 
 def postgresql_install(cursor) -> None:
@@ -401,13 +403,12 @@ def postgresql_install(cursor) -> None:
         UPDATE laws_law SET search_document = crin_law_document(
           title, title_original, citation, full_text, language)
           || crin_law_provisions_document(id, language);
-        SET CONSTRAINTS ALL IMMEDIATE;  -- the checks the two updates queued (_CHECKS_NOW)
         CREATE INDEX IF NOT EXISTS laws_law_search_gin ON laws_law USING gin (search_document);
         CREATE INDEX IF NOT EXISTS laws_lawprovision_search_gin
           ON laws_lawprovision USING gin (search_document);
         CREATE INDEX IF NOT EXISTS laws_law_title_trgm ON laws_law
           USING gin (crin_fold(title || ' ' || title_original) gin_trgm_ops);
-        SET CONSTRAINTS ALL DEFERRED;  -- Django's foreign keys, as they were declared
+        {_CHECKS_AS_DECLARED};
         """
     )
 
@@ -438,7 +439,7 @@ def postgresql_uninstall(cursor) -> None:
         DROP FUNCTION IF EXISTS crin_provision_law_document(bigint);
         DROP FUNCTION IF EXISTS crin_provision_document(text, text, text, text, text, text);
         DROP FUNCTION IF EXISTS crin_fold(text);
-        SET CONSTRAINTS ALL DEFERRED;
+        {_CHECKS_AS_DECLARED};
         """
     )
 
