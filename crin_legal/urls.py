@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from access.security import enable_two_factor_admin
 from core.admin import recent_changes_view
+from core.admin.changelist import strict_lists
 from core.admin.help import help_view
 from laws.admin import EvidenceAutocompleteView
 from laws.feeds import ChangesFeed
@@ -13,6 +14,8 @@ from public import views as public_views
 from . import health
 
 enable_two_factor_admin(admin.site)
+# Every admin list refuses a filter it cannot apply (400) instead of showing the whole list.
+strict_lists(admin.site)
 
 urlpatterns = [
     path(
