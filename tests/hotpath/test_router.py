@@ -32,8 +32,13 @@ def test_without_a_replica_everything_reads_the_primary():
 
 
 def test_reads_inside_a_transaction_stay_on_the_primary(django_db_blocker):
-    from django.db import transaction
+    from django.db import connection, transaction
 
     with django_db_blocker.unblock(), override_settings(DATABASES=databases_with_replica()):
-        with public_reads(), transaction.atomic():
-            assert read_alias() == "default"  # read-your-writes
+        try:
+            with public_reads(), transaction.atomic():
+                assert read_alias() == "default"  # read-your-writes
+        finally:
+            # Outside a test transaction the atomic block opened a session of its own: left
+            # open, it kept the test database from being dropped at the end of the run.
+            connection.close()
