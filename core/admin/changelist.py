@@ -30,6 +30,8 @@ _OWN_PARAMETERS = {
     "_changelist_filters",
 }
 _UNKNOWN_FIELD = re.compile(r"Cannot resolve keyword '([^']*)' into field")
+# Django's words for a value a field cannot take ("Field 'id' expected a number but got 'abc'.").
+_BAD_VALUE = re.compile(r"got '([^']*)'")
 
 
 class UnappliableListFilter(Exception):
@@ -58,19 +60,30 @@ class StrictChangeListMixin:
 
     def unappliable_filter_response(self, request, error):
         cause = error.__cause__ or error.__context__ or error
-        unknown = _UNKNOWN_FIELD.search(str(cause))
-        if isinstance(cause, FieldError) and unknown:
-            reason = _("This list has no filter “%(name)s”.") % {"name": unknown.group(1)}
-        else:
-            reason = _("A value in the address cannot be used as a filter: %(detail)s") % {
-                "detail": str(cause)
-            }
         parameters = [
             (name, value)
             for name, values in request.GET.lists()
             if name not in _OWN_PARAMETERS
             for value in values
         ]
+        unknown = _UNKNOWN_FIELD.search(str(cause))
+        bad_value = _BAD_VALUE.search(str(cause))
+        holders = [
+            name
+            for name, value in parameters
+            if bad_value and bad_value.group(1) in (value, *value.split(","))
+        ]
+        if isinstance(cause, FieldError) and unknown:
+            reason = _("This list has no filter “%(name)s”.") % {"name": unknown.group(1)}
+        elif holders:
+            reason = _("“%(value)s” is not a value the filter “%(name)s” can take.") % {
+                "value": bad_value.group(1),
+                "name": holders[0],
+            }
+        else:
+            reason = _("A value in the address cannot be used as a filter: %(detail)s") % {
+                "detail": str(cause)
+            }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -48,8 +48,7 @@ def test_a_value_the_filter_cannot_take_is_refused_with_the_reason(superuser_cli
     response = superuser_client.get(changelist(FindingFactory._meta.model) + "?id=abc")
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
-    assert "A value in the address cannot be used as a filter" in page
-    assert "'abc'" in page
+    assert "“abc” is not a value the filter “id” can take." in page
     assert "<code>id=abc</code>" in page
     assert 'class="result-list"' not in page and "results" not in response.context_data
 
@@ -80,3 +79,11 @@ def test_the_refusal_reads_in_the_editors_language(superuser_client, language, e
     response = superuser_client.get(changelist(FindingFactory._meta.model) + "?bogus=1")
     assert response.status_code == 400
     assert expected in html.unescape(response.content.decode())
+
+
+def test_a_bad_value_in_a_list_of_values_is_named_in_the_editors_language(superuser_client):
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = superuser_client.get(changelist(FindingFactory._meta.model) + "?id__in=1,zz")
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "« zz » n’est pas une valeur que le filtre « id__in » peut prendre." in page
