@@ -13,22 +13,14 @@ once all admins are registered (crin_legal/urls.py).
 import re
 
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.core.exceptions import FieldError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-# Django's own list parameters (django.contrib.admin.views.main): never a filter.
-_OWN_PARAMETERS = {
-    "all",
-    "o",
-    "p",
-    "q",
-    "e",
-    "_facets",
-    "_to_field",
-    "_popup",
-    "_changelist_filters",
-}
+# Django's own list parameters (what its ChangeList takes out before filtering, the page number,
+# its error flag, and the filters a change form carries back to its list): never a filter.
+_OWN_PARAMETERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, "_changelist_filters"}
 _UNKNOWN_FIELD = re.compile(r"Cannot resolve keyword '([^']*)' into field")
 # Django's words for a value a field cannot take ("Field 'id' expected a number but got 'abc'.").
 _BAD_VALUE = re.compile(r"got '([^']*)'")
@@ -36,11 +28,8 @@ _BAD_VALUE = re.compile(r"got '([^']*)'")
 
 class UnappliableListFilter(Exception):
     """A list's address asked for what the list cannot filter by (raised past Django's own
-    handler of IncorrectLookupParameters, which would redirect to the unfiltered list)."""
-
-    def __init__(self, error: IncorrectLookupParameters):
-        super().__init__(str(error))
-        self.error = error
+    handler of IncorrectLookupParameters, which would redirect to the unfiltered list; the
+    IncorrectLookupParameters is its __cause__)."""
 
 
 class StrictChangeListMixin:
@@ -50,13 +39,13 @@ class StrictChangeListMixin:
         try:
             return super().get_changelist_instance(request)
         except IncorrectLookupParameters as error:
-            raise UnappliableListFilter(error) from error
+            raise UnappliableListFilter(str(error)) from error
 
     def changelist_view(self, request, extra_context=None):
         try:
             return super().changelist_view(request, extra_context)
         except UnappliableListFilter as refused:
-            return self.unappliable_filter_response(request, refused.error)
+            return self.unappliable_filter_response(request, refused.__cause__)
 
     def unappliable_filter_response(self, request, error):
         cause = error.__cause__ or error.__context__ or error
