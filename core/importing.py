@@ -27,19 +27,43 @@ class ImportCounts:
         return text
 
 
-def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
+_LOOK_IT_UP = object()
+
+
+def changed_fields(obj: models.Model, values: dict) -> list[str]:
+    """The names in `values` whose value `obj` does not hold. A related record is compared by
+    its key, without fetching what `obj` points at."""
+    changed = []
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_one:
+            current = getattr(obj, field.attname)
+            value = value.pk if isinstance(value, models.Model) else value
+        else:
+            current = getattr(obj, name)
+        if current != value:
+            changed.append(name)
+    return changed
+
+
+def upsert(
+    model: type[models.Model], lookup: dict, values: dict, *, existing=_LOOK_IT_UP
+) -> tuple[models.Model, str]:
     """Create or update one row, writing only when something differs.
 
     Returns the object and the outcome: "inserted", "updated" or "unchanged". The lookup finds
-    the record itself, never a revision (working copy) of it (core.revisions).
+    the record itself, never a revision (working copy) of it (core.revisions). A caller that
+    read the records already passes the one found (or None) as `existing`.
     """
-    rows = model.objects.filter(**lookup)
-    if any(f.name == "revision_of" for f in model._meta.concrete_fields):
-        rows = rows.filter(revision_of__isnull=True)
-    obj = rows.first()
+    if existing is _LOOK_IT_UP:
+        rows = model.objects.filter(**lookup)
+        if any(f.name == "revision_of" for f in model._meta.concrete_fields):
+            rows = rows.filter(revision_of__isnull=True)
+        existing = rows.first()
+    obj = existing
     if obj is None:
         return model.objects.create(**lookup, **values), "inserted"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    changed = changed_fields(obj, values)
     if not changed:
         return obj, "unchanged"
     for name in changed:
