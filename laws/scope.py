@@ -49,10 +49,13 @@ def scope_of(
     return Scope(whole_state=False, jurisdictions=ordered, missing=missing)
 
 
-def evidence_scope(state: State, evidence: Iterable) -> Scope:
-    """The scope of these cited provisions (LawProvision rows with their laws) for `state`."""
+def evidence_scope(state: State, evidence: Iterable, constituents=None) -> Scope:
+    """The scope of these cited provisions (LawProvision rows with their laws) for `state`
+    (`constituents`: its constituent jurisdictions, where the caller holds them already)."""
     evidence = list(evidence)
     jurisdictions = [p.law.jurisdiction for p in evidence]
     if not evidence or any(j is None for j in jurisdictions):
         return WHOLE_STATE
-    return scope_of(jurisdictions, state.jurisdictions.filter(constituent=True))
+    if constituents is None:
+        constituents = state.jurisdictions.filter(constituent=True)
+    return scope_of(jurisdictions, constituents)

@@ -1,7 +1,7 @@
 """Writes to the national layer. The admin, the importers and the commands all come through here,
 so every path enforces the same finding rules (DOMAIN.md, rules 1 and 2)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,10 +51,14 @@ def validate_finding(
     note: str,
     published: bool = False,
     indicator: Indicator | None = None,
+    tagged: Mapping[int, set[int]] | None = None,
+    constituents: list | None = None,
 ) -> None:
     """Raise ValidationError (keyed by field) unless the finding would be true to the rules.
     `published`: the finding is (or is to be) published, so its evidence must be published too
-    (laws.models.refuse_unpublished_evidence, which also guards publishing and evidence.add())."""
+    (laws.models.refuse_unpublished_evidence, which also guards publishing and evidence.add()).
+    A writer that already holds them passes the evidence's indicators (`tagged`: provision pk ->
+    indicator pks) and the state's constituent jurisdictions, which are otherwise read."""
     errors: dict[str, list[str]] = {}
     evidence = list(evidence)
     if status not in FindingStatus.values:
@@ -67,12 +71,13 @@ def validate_finding(
     if foreign:
         errors.setdefault("evidence", []).append(foreign)
     if indicator is not None and evidence:
-        tagged = set(
-            LawProvision.indicators.through.objects.filter(
+        if tagged is None:
+            tagged = {}
+            for provision_id, indicator_id in LawProvision.indicators.through.objects.filter(
                 lawprovision_id__in=[p.pk for p in evidence], indicator_id=indicator.pk
-            ).values_list("lawprovision_id", flat=True)
-        )
-        untagged = [p for p in evidence if p.pk not in tagged]
+            ).values_list("lawprovision_id", "indicator_id"):
+                tagged.setdefault(provision_id, set()).add(indicator_id)
+        untagged = [p for p in evidence if indicator.pk not in tagged.get(p.pk, ())]
         if untagged:
             errors.setdefault("evidence", []).append(
                 gettext(
@@ -86,7 +91,7 @@ def validate_finding(
     if hidden:
         errors.setdefault("evidence", []).append(hidden)
     if status == FindingStatus.YES and evidence and not foreign:
-        scope = evidence_scope(state, evidence)
+        scope = evidence_scope(state, evidence, constituents)
         if not scope.whole_state:
             covered = ", ".join(j.name for j in scope.jurisdictions)
             missing = ", ".join(j.name for j in scope.missing)

@@ -34,10 +34,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.history import one_record
-from core.importing import ImportCounts, upsert
+from core.history import one_record, record_created
+from core.importing import ImportCounts, changed_fields, upsert
 from core.publication import PublicationStatus
-from treaties.models import Jurisdiction, State
+from hotpath.cache import bump_data_version
+from treaties.models import State
 
 from ..models import (
     Finding,
@@ -51,12 +52,19 @@ from ..models import (
     record_problems,
     validate_language,
 )
-from ..scope import scope_of
 from ..services import finding_save
 from ..sources import SourceGrade, refusal
+from . import national_bulk
 from .errors import DataFileError
+from .national_rows import (
+    PUBLISHED,
+    finding_values,
+    law_values,
+    provision_values,
+    refuse_partial_yes,
+    write_jurisdictions,
+)
 
-PUBLISHED = PublicationStatus.PUBLISHED
 REFERENCE = " :: "
 DATE_FIELDS = ("date_adopted", "date_in_force", "date_repealed")
 PROVISION_DATES = ("in_force_from", "in_force_to")
@@ -443,8 +451,12 @@ def plan_directory(directory: Path) -> Plan:
 # ------------------------------------------------------------------------------ writing
 
 
-def import_national_law(directory: Path) -> ImportCounts:
-    """Load every state file in `directory`; returns the counts per kind of record."""
+def import_national_law(directory: Path, *, bulk: bool = True) -> ImportCounts:
+    """Load every state file in `directory`; returns the counts per kind of record.
+
+    A state the database holds nothing of yet (no law, no finding) is inserted in bulk
+    (`national_bulk`): the same rows, checks and history as the row-by-row path, which every
+    other state takes. `bulk=False`: every state row by row (the tests compare the two)."""
     plan = plan_directory(directory)
     counts = {
         name: ImportCounts(label=name)
@@ -452,131 +464,116 @@ def import_national_law(directory: Path) -> ImportCounts:
     }
     withdrawn = ImportCounts(label="withdrawn (no longer in the files)")
     with transaction.atomic():
-        sources = _write_sources(plan, counts["sources"])
-        kept_laws, kept_findings, written_laws = set(), set(), []
+        sources = _write_sources(plan, counts["sources"], bulk=bulk)
+        states = State.objects.in_bulk([s.iso2 for s in plan.states], field_name="iso2")
+        indicators = {i.slug: i for i in Indicator.objects.all()}
+        new = national_bulk.new_states(states.values()) if bulk else set()
+        kept = {Law: set(), Finding: set()}
+        written_laws = []
         for state_plan in plan.states:
-            _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_laws)
-        _withdraw_missing(Law, kept_laws, withdrawn)
-        _withdraw_missing(Finding, kept_findings, withdrawn)
+            state = states[state_plan.iso2]
+            write = national_bulk.insert_state if state.pk in new else _write_state
+            write(state_plan, state, indicators, sources, counts, kept, written_laws)
+        if new:
+            # Bulk inserts send no signals: the public data's stamp moves once (hotpath.cache).
+            bump_data_version()
+        _withdraw_missing(Law, kept[Law], withdrawn)
+        _withdraw_missing(Finding, kept[Finding], withdrawn)
         # After the withdrawals: a provision only a withdrawn finding cited goes too.
-        for law, labels in written_laws:
-            _remove_stale_provisions(law, labels, counts["provisions"])
+        _remove_stale_provisions(written_laws, counts["provisions"])
     result = ImportCounts(children=list(counts.values()))
     if withdrawn.updated:
         result.children.append(withdrawn)
     return result
 
 
-def _write_sources(plan: Plan, counts: ImportCounts) -> dict[str, Source]:
+def _write_sources(plan: Plan, counts: ImportCounts, *, bulk: bool) -> dict[str, Source]:
     out = {s.url: s for s in Source.objects.filter(url__in=list(plan.sources))}
+    new = []
     for url, source in plan.sources.items():
         if source is None:
             continue
-        obj, outcome = upsert(
-            Source,
-            {"url": url},
-            {"grade": source.grade, "publisher": source.publisher, "read_on": source.read_on},
-        )
+        values = {"grade": source.grade, "publisher": source.publisher, "read_on": source.read_on}
+        obj = out.get(url)
+        if obj is None and bulk:
+            out[url] = Source(url=url, **values)
+            new.append(out[url])
+            counts.add("inserted")
+            continue
+        obj, outcome = upsert(Source, {"url": url}, values, existing=obj)
         counts.add(outcome)
         out[url] = obj
+    Source.objects.bulk_create(new)
+    record_created(new)
     return out
 
 
-def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_laws) -> None:
-    state = State.objects.get(iso2=state_plan.iso2)
-    jurisdictions = {}
-    for order, item in enumerate(state_plan.jurisdictions):
-        obj, outcome = upsert(
-            Jurisdiction,
-            {"code": item["code"]},
-            {"state": state, "name": item["name"], "constituent": True, "order": order},
+def _write_state(state_plan, state, indicators, sources, counts, kept, written_laws) -> None:
+    """Write one state's rows one by one, each compared with what the database holds; `kept`
+    collects the laws and findings the files still hold, `written_laws` each law's labels."""
+    jurisdictions = write_jurisdictions(state, state_plan, counts)
+    # What the database holds of the state, read once: most rows are unchanged.
+    held_laws = {
+        law.citation: law for law in Law.objects.filter(state=state, revision_of__isnull=True)
+    }
+    held_provisions = {
+        (p.law_id, p.label): p
+        for p in LawProvision.objects.filter(law__in=list(held_laws.values())).prefetch_related(
+            "indicators"
         )
-        counts["jurisdictions"].add(outcome)
-        jurisdictions[item["code"]] = obj
+    }
+    held_findings = {
+        f.indicator_id: f
+        for f in Finding.objects.filter(
+            state=state, jurisdiction__isnull=True, revision_of__isnull=True
+        ).prefetch_related("evidence", "checked_sources")
+    }
     provisions: dict[tuple[str, str], LawProvision] = {}
-    indicators = {i.slug: i for i in Indicator.objects.all()}
     for law_plan in state_plan.laws:
-        values = {
-            **law_plan.values,
-            "publication_status": PUBLISHED,
-            "verified": True,
-            # The provenance is now the Source rows; an earlier free-text note is cleared.
-            "verification_source": "",
-        }
-        values["jurisdiction"] = jurisdictions.get(law_plan.jurisdiction)
-        for name, date in law_plan.dates.items():
-            values[name] = date.value
-            values[f"{name}_source"] = sources.get(date.source_url) if date.source_url else None
-            values[f"{name}_quote"] = date.quote
-        law, outcome = upsert(Law, {"state": state, "citation": law_plan.citation}, values)
+        values = law_values(law_plan, jurisdictions, sources)
+        law, outcome = upsert(
+            Law,
+            {"state": state, "citation": law_plan.citation},
+            values,
+            existing=held_laws.get(law_plan.citation),
+        )
         counts["laws"].add(outcome)
-        kept_laws.add(law.pk)
+        kept[Law].add(law.pk)
         for order, p in enumerate(law_plan.provisions):
-            pvalues = {
-                **p.values,
-                "order": order,
-                "verified": True,
-                "verification_source": "",
-                "source": sources[p.source_url],
-                "text_en_source": sources.get(p.text_en_source_url)
-                if p.text_en_source_url
-                else None,
-            }
-            for name, date in p.dates.items():
-                pvalues[name] = date.value
-                pvalues[f"{name}_source"] = (
-                    sources.get(date.source_url) if date.source_url else None
-                )
-                pvalues[f"{name}_quote"] = date.quote
+            pvalues = provision_values(p, order, sources)
+            held = held_provisions.get((law.pk, p.label))
             # A new provision and its indicators are one change: one history row.
             with one_record():
-                provision, outcome = upsert(LawProvision, {"law": law, "label": p.label}, pvalues)
+                provision, outcome = upsert(
+                    LawProvision, {"law": law, "label": p.label}, pvalues, existing=held
+                )
                 wanted = {indicators[slug].pk for slug in p.indicators}
-                if set(provision.indicators.values_list("pk", flat=True)) != wanted:
+                bears_on = {i.pk for i in held.indicators.all()} if held is not None else set()
+                if bears_on != wanted:
                     provision.indicators.set(wanted)
                     outcome = "updated" if outcome == "unchanged" else outcome
             counts["provisions"].add(outcome)
+            provision.law = law
             provisions[(law_plan.citation, p.label)] = provision
         written_laws.append((law, {p.label for p in law_plan.provisions}))
     constituents = list(state.jurisdictions.filter(constituent=True))
     for f in state_plan.findings:
         evidence = [provisions[ref] for ref in f.evidence]
-        scope = scope_of([p.law.jurisdiction for p in evidence], constituents)
-        if f.status == FindingStatus.YES and evidence and not scope.whole_state:
-            raise DataFileError(
-                [
-                    f"{state_plan.path.name} finding {f.indicator}: 'yes' but the evidence covers "
-                    f"{', '.join(j.name for j in scope.jurisdictions)} only: make it 'partial'."
-                ]
-            )
-        citation = "; ".join(f"{p.law.title} {p.label}" for p in evidence)[:500]
-        existing = Finding.objects.filter(
-            state=state,
-            indicator=indicators[f.indicator],
-            jurisdiction__isnull=True,
-            revision_of__isnull=True,
-        ).first()
+        refuse_partial_yes(state_plan, f, evidence, constituents)
+        existing = held_findings.get(indicators[f.indicator].pk)
         checked = [sources[url] for url in f.checked]
-        wanted = {
-            "status": f.status,
-            "note": f.note,
-            "evidence_citation": citation,
-            "verified": True,
-            "verification_source": "",
-            "publication_status": PUBLISHED,
-        }
+        fields = finding_values(evidence)
+        wanted = {"status": f.status, "note": f.note, **fields}
         same = (
             existing is not None
-            and all(getattr(existing, k) == v for k, v in wanted.items())
-            and set(existing.evidence.values_list("pk", flat=True)) == {p.pk for p in evidence}
-            and set(existing.checked_sources.values_list("pk", flat=True))
-            == {s.pk for s in checked}
+            and not changed_fields(existing, wanted)
+            and {p.pk for p in existing.evidence.all()} == {p.pk for p in evidence}
+            and {s.pk for s in existing.checked_sources.all()} == {s.pk for s in checked}
         )
         if same:
             counts["findings"].add("unchanged")
-            kept_findings.add(existing.pk)
+            kept[Finding].add(existing.pk)
             continue
-        fields = {k: v for k, v in wanted.items() if k not in ("status", "note")}
         # The finding, its evidence and the pages checked are one change: one history row.
         with one_record():
             try:
@@ -594,13 +591,20 @@ def _write_state(state_plan, sources, counts, kept_laws, kept_findings, written_
                 ) from exc
             finding.checked_sources.set(checked)
         counts["findings"].add("inserted" if created else "updated")
-        kept_findings.add(finding.pk)
+        kept[Finding].add(finding.pk)
 
 
-def _remove_stale_provisions(law: Law, labels: set[str], counts: ImportCounts) -> None:
-    """Delete the provisions of `law` that only imports wrote and the file no longer holds,
-    unless a published finding still cites them (an editor's finding keeps its evidence)."""
-    stale = law.provisions.filter(copy_of__isnull=True).exclude(label__in=labels)
+def _remove_stale_provisions(written_laws: list, counts: ImportCounts) -> None:
+    """Delete the provisions of the laws written (`(law, the labels its file holds)`) that only
+    imports wrote and the files no longer hold, unless a published finding still cites them (an
+    editor's finding keeps its evidence)."""
+    labels = {law.pk: held for law, held in written_laws}
+    rows = LawProvision.objects.filter(law__in=list(labels), copy_of__isnull=True)
+    found = rows.values_list("pk", "law_id", "label")
+    stale_ids = [pk for pk, law, label in found if label not in labels[law]]
+    if not stale_ids:
+        return
+    stale = LawProvision.objects.filter(pk__in=stale_ids)
     edited_by_people = set(
         LawProvision.history.filter(
             id__in=stale.values("pk"), history_user__isnull=False
