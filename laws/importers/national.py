@@ -474,7 +474,7 @@ def import_national_law(directory: Path, *, bulk: bool = True) -> ImportCounts:
             state = states[state_plan.iso2]
             write = national_bulk.insert_state if state.pk in new else _write_state
             write(state_plan, state, indicators, sources, counts, kept, written_laws)
-        if new:
+        if new or counts["sources"].inserted:
             # Bulk inserts send no signals: the public data's stamp moves once (hotpath.cache).
             bump_data_version()
         _withdraw_missing(Law, kept[Law], withdrawn)
