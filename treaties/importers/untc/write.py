@@ -117,7 +117,7 @@ def import_pages(pages: Sequence[ParsedPage], *, prune: bool = False) -> ImportR
                 untc_names[states[participant.name].iso2] = participant.name
         for iso2, name in sorted(untc_names.items()):
             state = resolver.states[iso2]
-            _, outcome = upsert(State, {"iso2": iso2}, {"untc_name": name})
+            _, outcome = upsert(State, {"iso2": iso2}, {"untc_name": name}, existing=state)
             state.untc_name = name
             result.states.add(outcome)
         for page in pages:
@@ -287,10 +287,15 @@ def _write_page(
     )
     result.treaties.add(outcome)
 
+    # What the database holds of the treaty, read once: most rows are unchanged.
+    held_notes = {n.number: n for n in EndNote.objects.filter(treaty=treaty)}
     notes: dict[int, EndNote] = {}
     for note in page.end_notes:
         obj, outcome = upsert(
-            EndNote, {"treaty": treaty, "number": note.number}, {"text": note.text}
+            EndNote,
+            {"treaty": treaty, "number": note.number},
+            {"text": note.text},
+            existing=held_notes.get(note.number),
         )
         notes[note.number] = obj
         out.end_notes.add(outcome)
@@ -303,6 +308,9 @@ def _write_page(
         participation__treaty=treaty
     ).values_list("participation_id", "endnote_id"):
         linked.setdefault(participation_id, set()).add(note_id)
+    held_participations = {
+        p.state_id: p for p in Participation.objects.filter(treaty=treaty, revision_of__isnull=True)
+    }
     participations: dict[str, Participation] = {}
     for parsed in page.participants:
         participation, outcome = upsert(
@@ -316,6 +324,7 @@ def _write_page(
                 "as_of": page.status_as_of,
                 "publication_status": PublicationStatus.PUBLISHED,
             },
+            existing=held_participations.get(states[parsed.name].pk),
         )
         wanted = {notes[n].pk for n in parsed.end_notes}
         if outcome == "inserted":
@@ -340,6 +349,10 @@ def _write_page(
     # A new or changed text is linked to the treaty provisions it names at once, as
     # `link_reservations` (and the bulk import) would: a refresh never leaves stale links.
     provisions, slugs_by_treaty = provision_slugs()
+    held_reservations = {
+        (r.participation_id, r.order): r
+        for r in Reservation.objects.filter(participation__in=list(participations.values()))
+    }
     for row in reservation_rows(page, states, resolver):
         participation = participations[row.participant]
         reservation, outcome = upsert(
@@ -352,6 +365,7 @@ def _write_page(
                 "date": row.date,
                 "withdrawn_date": row.withdrawn_date,
             },
+            existing=held_reservations.get((participation.pk, row.order)),
         )
         kept.append(reservation.pk)
         out.reservations.add(outcome)
@@ -364,6 +378,9 @@ def _write_page(
     out.reservations.deleted += stale.count()
     stale.delete()
 
+    held_objections = {
+        (o.objecting_state_id, o.order): o for o in Objection.objects.filter(treaty=treaty)
+    }
     objection_pks = []
     for objecting, order, reserving, parsed in objection_rows(page, states, resolver):
         objection, outcome = upsert(
@@ -375,6 +392,7 @@ def _write_page(
                 "text": parsed.text,
                 "date": parsed.date,
             },
+            existing=held_objections.get((objecting.pk, order)),
         )
         objection_pks.append(objection.pk)
         out.objections.add(outcome)
