@@ -20,7 +20,7 @@ from hotpath.cache import current_version
 from laws.importers.errors import DataFileError
 from laws.importers.national import import_national_law
 from laws.models import Finding, Law, LawProvision, Source
-from tests.laws.test_import_laws import variant, write
+from tests.laws.test_import_laws import two_parts, variant, write
 from treaties.models import Jurisdiction, State
 
 STATES_DIR = settings.DATA_DIR / "laws" / "states"
@@ -174,15 +174,7 @@ def test_a_state_with_any_record_is_written_row_by_row(topics, tmp_path):
 def test_both_writers_refuse_a_yes_for_one_part_of_a_state_and_write_nothing(
     topics, tmp_path, bulk
 ):
-    def england_only(data):
-        data["state"] = "GB"
-        data["jurisdictions"] = [
-            {"code": "GB-EAW", "name": "England and Wales"},
-            {"code": "GB-SCT", "name": "Scotland"},
-        ]
-        data["laws"][0]["jurisdiction"] = "GB-EAW"
-
-    folder = write(tmp_path / "states", variant(england_only))
+    folder = write(tmp_path / "states", variant(two_parts))
     with pytest.raises(DataFileError, match="make it 'partial'"):
         import_national_law(folder, bulk=bulk)
     assert not Law.objects.exists() and not Finding.objects.exists()

@@ -368,15 +368,17 @@ def test_a_wording_that_replaced_one_not_read_dates_its_findings_since_at_least(
     assert finding.known_from == provision.in_force_from is not None
 
 
-def test_a_yes_for_one_jurisdiction_of_a_state_is_refused_and_partial_is_accepted(topics, tmp_path):
-    def two_parts(data):
-        data["state"] = "GB"
-        data["jurisdictions"] = [
-            {"code": "GB-EAW", "name": "England and Wales"},
-            {"code": "GB-SCT", "name": "Scotland"},
-        ]
-        data["laws"][0]["jurisdiction"] = "GB-EAW"
+def two_parts(data):
+    """The base file made the United Kingdom's, in two parts, its law England and Wales' only."""
+    data["state"] = "GB"
+    data["jurisdictions"] = [
+        {"code": "GB-EAW", "name": "England and Wales"},
+        {"code": "GB-SCT", "name": "Scotland"},
+    ]
+    data["laws"][0]["jurisdiction"] = "GB-EAW"
 
+
+def test_a_yes_for_one_jurisdiction_of_a_state_is_refused_and_partial_is_accepted(topics, tmp_path):
     assert "make it 'partial'" in refused(tmp_path, variant(two_parts))
 
     def partial(data):
