@@ -100,7 +100,6 @@ class Snapshot:
                     marks = ", ".join(["%s"] * len(columns))
                     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
             models = [model for model, _rows in self.rows]
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(sql)
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
             bump_data_version()

@@ -58,6 +58,7 @@ from . import national_bulk
 from .errors import DataFileError
 from .national_rows import (
     PUBLISHED,
+    finding_refused,
     finding_values,
     law_values,
     provision_values,
@@ -472,8 +473,10 @@ def import_national_law(directory: Path, *, bulk: bool = True) -> ImportCounts:
         written_laws = []
         for state_plan in plan.states:
             state = states[state_plan.iso2]
-            write = national_bulk.insert_state if state.pk in new else _write_state
-            write(state_plan, state, indicators, sources, counts, kept, written_laws)
+            if state.pk in new:  # a law just inserted has no stale provision to remove
+                national_bulk.insert_state(state_plan, state, indicators, sources, counts, kept)
+            else:
+                _write_state(state_plan, state, indicators, sources, counts, kept, written_laws)
         if new or counts["sources"].inserted:
             # Bulk inserts send no signals: the public data's stamp moves once (hotpath.cache).
             bump_data_version()
@@ -586,9 +589,7 @@ def _write_state(state_plan, state, indicators, sources, counts, kept, written_l
                     **fields,
                 )
             except ValidationError as exc:
-                raise DataFileError(
-                    [f"{state_plan.path.name} finding {f.indicator}: {m}" for m in exc.messages]
-                ) from exc
+                raise finding_refused(state_plan, f, exc) from exc
             finding.checked_sources.set(checked)
         counts["findings"].add("inserted" if created else "updated")
         kept[Finding].add(finding.pk)

@@ -18,8 +18,8 @@ from treaties.models import State
 
 from ..models import Finding, Law, LawProvision
 from ..services import validate_finding
-from .errors import DataFileError
 from .national_rows import (
+    finding_refused,
     finding_values,
     law_values,
     provision_values,
@@ -36,10 +36,9 @@ def new_states(states) -> set[int]:
     return pks - held
 
 
-def insert_state(state_plan, state: State, indicators, sources, counts, kept, written_laws) -> None:
-    """Insert all of a new state's laws, provisions and findings (see the module). `kept` and
-    `written_laws` as for `national._write_state`: a law just inserted has no stale provision,
-    so none is added to `written_laws`."""
+def insert_state(state_plan, state: State, indicators, sources, counts, kept) -> None:
+    """Insert all of a new state's laws, provisions and findings (see the module); `kept`
+    collects the laws and findings written, as for `national._write_state`."""
     jurisdictions = write_jurisdictions(state, state_plan, counts)
     now = timezone.now()
     public = {"published_at": now, "last_public_change": now}
@@ -92,9 +91,7 @@ def insert_state(state_plan, state: State, indicators, sources, counts, kept, wr
                 constituents=constituents,
             )
         except ValidationError as exc:
-            raise DataFileError(
-                [f"{state_plan.path.name} finding {f.indicator}: {m}" for m in exc.messages]
-            ) from exc
+            raise finding_refused(state_plan, f, exc) from exc
         finding = Finding(
             state=state,
             indicator=indicator,

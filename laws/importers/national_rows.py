@@ -2,6 +2,8 @@
 finding, and the jurisdictions, written the same by both writers of `national` (row by row,
 and `national_bulk` for a state the database holds nothing of yet)."""
 
+from django.core.exceptions import ValidationError
+
 from core.importing import upsert
 from core.publication import PublicationStatus
 from treaties.models import Jurisdiction, State
@@ -70,6 +72,13 @@ def refuse_partial_yes(state_plan, f, evidence, constituents) -> None:
                 f"{', '.join(j.name for j in scope.jurisdictions)} only: make it 'partial'."
             ]
         )
+
+
+def finding_refused(state_plan, f, error: ValidationError) -> DataFileError:
+    """The finding rule's refusal (laws.services.validate_finding), named with its file."""
+    return DataFileError(
+        [f"{state_plan.path.name} finding {f.indicator}: {m}" for m in error.messages]
+    )
 
 
 def write_jurisdictions(state: State, state_plan, counts) -> dict[str, Jurisdiction]:
