@@ -10,6 +10,7 @@ the public response cache, which stores headers but not response attributes.
 from django.conf import settings
 from django.utils.csp import CSP, build_policy
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.exceptions import ValidationError
 
 from core.api.json import JSONRenderer
 
@@ -21,6 +22,25 @@ DOCS_CSP = {
 
 
 class SwaggerDocsView(SpectacularSwaggerSplitView):
+    """Its parameters: `lang` (the language of the schema it shows, as the schema's own) and
+    `script` (the page's start-up script, asked for by the page itself, without a value). Anything
+    else is a 400 naming it, as on every endpoint, not the page as if it were not there."""
+
+    def initial(self, request, *args, **kwargs):
+        languages = sorted(code for code, _name in settings.LANGUAGES)
+        errors = {}
+        for name in request.query_params:
+            if name not in ("lang", "script"):
+                shown = repr(name[:100]) if "\x00" in name or len(name) > 100 else name
+                errors[shown] = ["Unknown query parameter. Allowed: lang, script."]
+            elif name == "lang" and request.query_params.get(name) not in languages:
+                errors[name] = ["Unknown language. Allowed: " + ", ".join(languages) + "."]
+            elif name == "script" and request.query_params.get(name) != "":
+                errors[name] = ["Takes no value."]
+        if errors:
+            raise ValidationError(errors)
+        super().initial(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400:  # e.g. ?format=xml: the API's JSON error shape
             request.accepted_renderer = JSONRenderer()

@@ -3,10 +3,13 @@
 Names under /api/v1/ are a contract with partner sites: add, never rename or remove.
 """
 
+from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import ValidationError
 from rest_framework.routers import SimpleRouter
 
+from core.api.filters import check_query_parameters
 from core.api.json import JSONRenderer
 from laws.api.changes import ChangeViewSet
 from laws.api.provisions import ProvisionViewSet
@@ -68,7 +71,29 @@ with different values, a bad `page_size`. An unknown object or path is a 404
 
 
 class PublicSchemaView(SpectacularAPIView):
-    """OpenAPI 3 of the public v1 endpoints (and nothing else)."""
+    """OpenAPI 3 of the public v1 endpoints (and nothing else).
+
+    Its two parameters are checked as every endpoint's are: `format` (`yaml`, the default, or
+    `json`) and `lang` (a language the site speaks: the descriptions' language). Anything else, or
+    a value outside those, is a 400 naming it, not the schema in English (an unknown `lang`) or a
+    404 (an unknown `format`)."""
+
+    LANG_PARAMETER = "lang"
+
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, so that `?format=xml` is a 400 naming `format`.
+        check_query_parameters(
+            request.query_params,
+            allowed={self.LANG_PARAMETER},
+            formats={renderer.format for renderer in self.get_renderers()},
+        )
+        lang = request.query_params.get(self.LANG_PARAMETER)
+        languages = sorted(code for code, _name in settings.LANGUAGES)
+        if lang is not None and lang not in languages:
+            raise ValidationError(
+                {self.LANG_PARAMETER: ["Unknown language. Allowed: " + ", ".join(languages) + "."]}
+            )
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (e.g. ?format=xml, a 404) in the API's JSON shape, not as an OpenAPI YAML body.

@@ -166,3 +166,64 @@ def test_withdrawn_reservations_and_reserving_states_are_documented(schema):
     reserving = components["Objection"]["properties"]["reserving_state"]
     text = reserving.get("description") or str(reserving)
     assert "an objection naming several states is listed with each" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ({"bogus": "1"}, "bogus", "Unknown query parameter. Allowed: format, lang."),
+        ({"format": "xml"}, "format", "Unsupported format. Allowed: json, yaml."),
+        ({"lang": "xx"}, "lang", "Unknown language. Allowed: ar, en, es, fr, ru."),
+        ({"lang": ""}, "lang", "Empty value: give a value, or leave the parameter out."),
+    ],
+)
+def test_the_schema_refuses_what_it_does_not_understand_naming_it(api, query, parameter, message):
+    # A partner's generator asking for ?lang=xx would otherwise get English without a word, and
+    # ?format=xml a bare 404; a misspelt parameter would be silently ignored.
+    response = api.get("/api/v1/schema/", query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Invalid request.", "errors": {parameter: [message]}}
+
+
+def test_the_schema_in_another_language_describes_its_parameters_in_that_language(api):
+    english = api.get("/api/v1/schema/", {"format": "json"}).json()
+    french = api.get("/api/v1/schema/", {"format": "json", "lang": "fr"})
+    assert french.status_code == 200
+    assert french.json()["paths"].keys() == english["paths"].keys()
+    page_size = {
+        "english": parameters(english, "/api/v1/countries/")["page_size"]["description"],
+        "french": parameters(french.json(), "/api/v1/countries/")["page_size"]["description"],
+    }
+    assert page_size == {
+        "english": "Results per page: 1 to 500, default 50.",
+        "french": "Résultats par page : de 1 à 500, 50 par défaut.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ({"bogus": "1"}, "bogus", "Unknown query parameter. Allowed: lang, script."),
+        ({"lang": "xx"}, "lang", "Unknown language. Allowed: ar, en, es, fr, ru."),
+        ({"script": "1"}, "script", "Takes no value."),
+    ],
+)
+def test_the_docs_page_refuses_what_it_does_not_understand_naming_it(
+    api, query, parameter, message
+):
+    response = api.get("/api/v1/docs/", query)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid request.", "errors": {parameter: [message]}}
+
+
+def test_the_docs_page_and_its_script_still_load_in_another_language(api):
+    page = api.get("/api/v1/docs/", {"lang": "fr"})
+    assert page.status_code == 200
+    assert 'src="/api/v1/docs/?lang=fr&amp;script="' in page.content.decode()
+    script = api.get("/api/v1/docs/?lang=fr&script=")
+    assert script.status_code == 200
+    assert script["Content-Type"] == "application/javascript"
+    # The page loads the schema in its language, which the schema accepts.
+    assert 'url: "/api/v1/schema/?lang\\u003Dfr"' in script.content.decode()
+    assert api.get("/api/v1/schema/?lang=fr").status_code == 200
