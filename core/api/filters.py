@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -86,6 +87,17 @@ def check_query_parameters(
             errors.setdefault(name, []).extend(problems)
     if errors:
         raise ValidationError(errors)
+
+
+def language_problems(values: list[str]) -> list[str]:
+    """What is wrong with the `lang` values given (the schema's and the docs page's parameter: a
+    language the site speaks, given once), or nothing."""
+    languages = sorted(code for code, _name in settings.LANGUAGES)
+    if len(set(values)) > 1:
+        return ["Given more than once with different values; give it once."]
+    if values and values[-1] not in languages:
+        return ["Unknown language. Allowed: " + ", ".join(languages) + "."]
+    return []
 
 
 def invalid(message: str) -> DjangoValidationError:

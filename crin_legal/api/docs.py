@@ -12,6 +12,7 @@ from django.utils.csp import CSP, build_policy
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import language_problems
 from core.api.json import JSONRenderer
 
 DOCS_CSP = {
@@ -27,16 +28,18 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
     else is a 400 naming it, as on every endpoint, not the page as if it were not there."""
 
     def initial(self, request, *args, **kwargs):
-        languages = sorted(code for code, _name in settings.LANGUAGES)
         errors = {}
         for name in request.query_params:
-            if name not in ("lang", "script"):
-                shown = repr(name[:100]) if "\x00" in name or len(name) > 100 else name
-                errors[shown] = ["Unknown query parameter. Allowed: lang, script."]
-            elif name == "lang" and request.query_params.get(name) not in languages:
-                errors[name] = ["Unknown language. Allowed: " + ", ".join(languages) + "."]
-            elif name == "script" and request.query_params.get(name) != "":
-                errors[name] = ["Takes no value."]
+            values = request.query_params.getlist(name)
+            if name == "lang":
+                problems = language_problems(values)
+            elif name == "script":
+                problems = [] if set(values) == {""} else ["Takes no value."]
+            else:
+                name = repr(name[:100]) if "\x00" in name or len(name) > 100 else name
+                problems = ["Unknown query parameter. Allowed: lang, script."]
+            if problems:
+                errors[name] = problems
         if errors:
             raise ValidationError(errors)
         super().initial(request, *args, **kwargs)

@@ -3,13 +3,12 @@
 Names under /api/v1/ are a contract with partner sites: add, never rename or remove.
 """
 
-from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import ValidationError
 from rest_framework.routers import SimpleRouter
 
-from core.api.filters import check_query_parameters
+from core.api.filters import check_query_parameters, language_problems
 from core.api.json import JSONRenderer
 from laws.api.changes import ChangeViewSet
 from laws.api.provisions import ProvisionViewSet
@@ -87,12 +86,9 @@ class PublicSchemaView(SpectacularAPIView):
             allowed={self.LANG_PARAMETER},
             formats={renderer.format for renderer in self.get_renderers()},
         )
-        lang = request.query_params.get(self.LANG_PARAMETER)
-        languages = sorted(code for code, _name in settings.LANGUAGES)
-        if lang is not None and lang not in languages:
-            raise ValidationError(
-                {self.LANG_PARAMETER: ["Unknown language. Allowed: " + ", ".join(languages) + "."]}
-            )
+        problems = language_problems(request.query_params.getlist(self.LANG_PARAMETER))
+        if problems:
+            raise ValidationError({self.LANG_PARAMETER: problems})
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
